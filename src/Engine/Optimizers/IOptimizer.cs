@@ -1,0 +1,17 @@
+using DlBook.Engine.Layers;
+
+namespace DlBook.Engine.Optimizers;
+
+/// <summary>
+/// Updates parameters from their gradients. State (velocities, moments) is kept per parameter
+/// object. Non-trainable parameters are skipped. L2 regularisation is added to the gradient by
+/// the training loop before <see cref="Step"/>; decoupled weight decay (AdamW) is the optimiser's own.
+/// </summary>
+public interface IOptimizer
+{
+    /// <summary>Name as used in options ("Sgd", "Momentum", "Nesterov", "Adagrad", "RmsProp", "Adam", "AdamW").</summary>
+    string Name { get; }
+
+    /// <summary>Applies one update with learning rate η.</summary>
+    void Step(IReadOnlyList<Parameter> parameters, float learningRate);
+}

@@ -1,0 +1,7 @@
+namespace DlBook.Export.Tests;
+
+public class ExportSmokeTests
+{
+    [Fact]
+    public void AssemblyLoads() => Assert.NotNull(typeof(ExportSmokeTests).Assembly);
+}
