@@ -56,7 +56,7 @@ public static class ActivationFunctions
             case Activation.LeakyRelu: LeakyReluForward(z, y, alpha); break;
             case Activation.Elu: EluForward(z, y, alpha); break;
             case Activation.Softmax:
-                ForEachRow(z, y, cols, static (zr, yr) => TensorPrimitives.SoftMax(zr, yr));
+                ForEachRow(z, y, cols, SoftmaxRow);
                 break;
             case Activation.LogSoftmax:
                 ForEachRow(z, y, cols, LogSoftmaxRow);
@@ -122,6 +122,15 @@ public static class ActivationFunctions
     {
         CheckCols(cols, z.Length);
         for (int r = 0; r < z.Length; r += cols) action(z.Slice(r, cols), y.Slice(r, cols));
+    }
+
+    // TensorPrimitives.SoftMax does not subtract the max and overflows for logits near 90; this does.
+    private static void SoftmaxRow(ReadOnlySpan<float> z, Span<float> y)
+    {
+        float max = TensorPrimitives.Max(z);
+        TensorPrimitives.Subtract(z, max, y);
+        TensorPrimitives.Exp(y, y);
+        TensorPrimitives.Multiply(y, 1f / TensorPrimitives.Sum(y), y);
     }
 
     // log softmax(z) = z − max − ln Σ exp(z − max): subtracting the max keeps exp finite.
