@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DlBook.Pipelines.Core;
 using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Transforms.Chains;
 
 namespace DlBook.Trainers.Packaging;
 
@@ -104,7 +105,6 @@ public static class ModelPackage
     /// </summary>
     public static ITransformer Load(DlContext context, string path, out DataSchema inputSchema)
     {
-        TrainerRegistrations.EnsureRegistered();
         using var zip = OpenZip(path);
         var manifest = ReadManifest(zip, path);
         var weightsEntry = zip.GetEntry(WeightsEntry)
@@ -158,8 +158,7 @@ public static class ModelPackage
         }
     }
 
-    // TODO(merge pipelines): build the pipelines' TransformerChain.
-    private static ITransformer ChainOf(List<ITransformer> steps) => throw new NotImplementedException($"{steps.Count} steps");
+    private static ITransformer ChainOf(List<ITransformer> steps) => new TransformerChain<ITransformer>([.. steps]);
 
     internal static IEnumerable<ITransformer> Flatten(ITransformer model) =>
         model is ITransformerChain chain ? chain.Transformers.SelectMany(Flatten) : [model];

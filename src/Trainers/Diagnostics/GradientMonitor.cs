@@ -1,0 +1,70 @@
+using DlBook.Engine.Diagnostics;
+using DlBook.Engine.Tensors;
+using DlBook.Pipelines.Core;
+using DlBook.Pipelines.Data;
+using DlBook.Trainers.Reports;
+using DlBook.Trainers.Training;
+
+namespace DlBook.Trainers.Diagnostics;
+
+/// <summary>
+/// Chapter 34's learning speed as a training callback: on a fixed set (the first
+/// <paramref name="samples"/> training rows) it measures ‖∂C/∂b‖ and ‖∂C/∂W‖ per Dense layer at
+/// initialisation and after every epoch, warns (naming the layer) when gradients vanish or explode,
+/// and writes gradients.csv/json into <paramref name="reportDirectory"/> when one is given.
+/// </summary>
+public sealed class GradientMonitor(IDataView trainingData, int samples = 1000, string? reportDirectory = null,
+    GradientHealthOptions? healthOptions = null) : ITrainingCallback
+{
+    private Tensor? _x;
+    private Tensor? _targets;
+    private IReadOnlyList<LayerGradientNorm>? _previous;
+
+    /// <inheritdoc />
+    public void OnTrainingStart(TrainingState state)
+    {
+        (_x, _targets) = FirstRows(trainingData, state.Adapter, samples);
+        state.History.InitialLearningSpeeds = Measure(state, "initialisation");
+    }
+
+    /// <inheritdoc />
+    public void OnEpochEnd(TrainingState state) => state.CurrentEpoch!.LearningSpeeds = Measure(state, $"epoch {state.Epoch}");
+
+    /// <inheritdoc />
+    public void OnTrainingEnd(TrainingState state)
+    {
+        if (reportDirectory is null) return;
+        Directory.CreateDirectory(reportDirectory);
+        TrainingReport.WriteGradients(state.History, reportDirectory);
+    }
+
+    /// <summary>Reads the first <paramref name="count"/> rows of <paramref name="data"/> into input and target tensors (fewer when the data is smaller).</summary>
+    public static (Tensor X, Tensor Targets) FirstRows(IDataView data, Training.Adapters.IBatchAdapter adapter, int count)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"The gradient monitor needs at least one sample (got {count}).");
+        var batch = data.GetBatches(new BatchOptions { BatchSize = count, Columns = adapter.Columns }).FirstOrDefault()
+            ?? throw new InvalidDataException("The training data has no rows to measure learning speeds on.");
+        var x = new Tensor([batch.RowCount, .. adapter.InputShape]);
+        var y = new Tensor(batch.RowCount, adapter.TargetSize);
+        adapter.Fill(batch, 0, batch.RowCount, x, y);
+        return (x, y);
+    }
+
+    private List<LayerLearningSpeed> Measure(TrainingState state, string when)
+    {
+        var norms = LearningSpeed.Measure(state.Network, state.Loss, _x!, _targets!);
+        var health = GradientHealth.Assess(norms, _previous, healthOptions);
+        foreach (var warning in health.Warnings) state.Log(LogLevel.Warning, $"At {when}: {warning}");
+        _previous = norms;
+        return ToSpeeds(norms);
+    }
+
+    /// <summary>Converts the engine's measurement into the history's record.</summary>
+    public static List<LayerLearningSpeed> ToSpeeds(IReadOnlyList<LayerGradientNorm> norms)
+    {
+        var list = new List<LayerLearningSpeed>(norms.Count);
+        for (int i = 0; i < norms.Count; i++)
+            list.Add(new LayerLearningSpeed(norms[i].LayerName, i, norms[i].IsHidden, norms[i].BiasGradientNorm, norms[i].WeightGradientNorm));
+        return list;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DlBook.Trainers.Packaging;
+using DlBook.Trainers.Training;
+
+namespace DlBook.Trainers.Reports;
+
+/// <summary>Writes a run's history and learning speeds as CSV and JSON (history.csv/json, gradients.csv/json).</summary>
+public static class TrainingReport
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Writes history.csv and history.json into <paramref name="directory"/>.</summary>
+    public static void WriteHistory(TrainingHistory history, string directory)
+    {
+        var csv = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,samples_per_second\n");
+        foreach (var e in history.Epochs)
+            csv.AppendLine(string.Join(",", e.Epoch.ToString(CultureInfo.InvariantCulture), F(e.TrainLoss), F(e.TrainAccuracy), F(e.ValidationLoss),
+                F(e.ValidationAccuracy), F(e.LearningRate), F(e.Seconds), F(e.SamplesPerSecond)));
+        WriteText(Path.Combine(directory, "history.csv"), csv.ToString());
+        WriteText(Path.Combine(directory, "history.json"), HistoryToJson(history).ToJsonString(Indented));
+    }
+
+    /// <summary>Writes gradients.csv and gradients.json (epoch 0 = initialisation) into <paramref name="directory"/>.</summary>
+    public static void WriteGradients(TrainingHistory history, string directory)
+    {
+        var rows = GradientRows(history).ToList();
+        var csv = new StringBuilder("epoch,layer,index,hidden,bias_gradient_norm,weight_gradient_norm\n");
+        foreach (var (epoch, s) in rows)
+            csv.AppendLine(string.Join(",", epoch.ToString(CultureInfo.InvariantCulture), s.Layer, s.Index.ToString(CultureInfo.InvariantCulture),
+                s.IsHidden ? "true" : "false", F(s.BiasGradientNorm), F(s.WeightGradientNorm)));
+        WriteText(Path.Combine(directory, "gradients.csv"), csv.ToString());
+        var json = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+        {
+            ["epoch"] = r.Epoch,
+            ["layer"] = r.Speed.Layer,
+            ["index"] = r.Speed.Index,
+            ["hidden"] = r.Speed.IsHidden,
+            ["biasGradientNorm"] = Num(r.Speed.BiasGradientNorm),
+            ["weightGradientNorm"] = Num(r.Speed.WeightGradientNorm),
+        }).ToArray());
+        WriteText(Path.Combine(directory, "gradients.json"), json.ToJsonString(Indented));
+    }
+
+    /// <summary>The history as JSON (also stored in the model package's "training" section).</summary>
+    public static JsonObject HistoryToJson(TrainingHistory history) => new()
+    {
+        ["stoppedEarly"] = history.StoppedEarly,
+        ["restoredEpoch"] = history.RestoredEpoch,
+        ["epochs"] = new JsonArray(history.Epochs.Select(e => (JsonNode)new JsonObject
+        {
+            ["epoch"] = e.Epoch,
+            ["trainLoss"] = Num(e.TrainLoss),
+            ["trainAccuracy"] = Num(e.TrainAccuracy),
+            ["validationLoss"] = e.ValidationLoss is double vl ? Num(vl) : null,
+            ["validationAccuracy"] = e.ValidationAccuracy is double va ? Num(va) : null,
+            ["learningRate"] = e.LearningRate,
+            ["seconds"] = Num(e.Seconds),
+            ["samplesPerSecond"] = Num(e.SamplesPerSecond),
+        }).ToArray()),
+    };
+
+    private static IEnumerable<(int Epoch, LayerLearningSpeed Speed)> GradientRows(TrainingHistory history)
+    {
+        foreach (var s in history.InitialLearningSpeeds ?? []) yield return (0, s);
+        foreach (var e in history.Epochs)
+            foreach (var s in e.LearningSpeeds ?? []) yield return (e.Epoch, s);
+    }
+
+    // JSON has no NaN; a missing metric is written as null.
+    private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    private static string F(double? v) => v is double d && double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static void WriteText(string path, string text) => AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
+}

@@ -1,0 +1,115 @@
+using DlBook.Engine.Optimizers;
+using DlBook.Engine.Random;
+using DlBook.Engine.Tensors;
+using DlBook.Pipelines.Core;
+using DlBook.Pipelines.Data;
+
+namespace DlBook.Trainers.Training;
+
+/// <summary>
+/// The one training loop of every trainer: per epoch a seeded shuffle, mini-batches, forward, loss,
+/// backward, L2, clipping, optimiser step, then the epoch's callbacks; the schedule sets η per epoch.
+/// It knows nothing of MLPs: the network, the loss and the batch adapter come from the trainer.
+/// </summary>
+public static class TrainingLoop
+{
+    // Rows fetched from the data view at a time; mini-batches are cut from them so the view allocates
+    // one batch per few thousand rows instead of one per step.
+    private const int FetchRows = 4096;
+
+    /// <summary>Trains <see cref="TrainingSetup.Network"/> in place and returns the history.</summary>
+    public static TrainingHistory Run(TrainingSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        if (setup.Epochs < 1) throw new ArgumentOutOfRangeException(nameof(setup), $"Epochs must be at least 1 (got {setup.Epochs}).");
+        if (setup.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(setup), $"BatchSize must be at least 1 (got {setup.BatchSize}).");
+
+        var net = setup.Network;
+        var adapter = setup.Adapter;
+        var parameters = net.Parameters;
+        int bs = setup.BatchSize;
+        int fetch = Math.Max(bs, FetchRows / bs * bs);
+        var x = new Tensor([bs, .. adapter.InputShape]);
+        var y = new Tensor(bs, adapter.TargetSize);
+        var dz = new Tensor(bs, adapter.TargetSize);
+        var history = new TrainingHistory();
+        var state = new TrainingState(net, setup.Loss, adapter, setup.Epochs, setup.Data.RowCount, history, setup.Context,
+            setup.Source, setup.Cancellation);
+        var callbacks = setup.Callbacks;
+
+        foreach (var cb in callbacks) cb.OnTrainingStart(state);
+        for (int epoch = 0; epoch < setup.Epochs; epoch++)
+        {
+            setup.Cancellation.ThrowIfCancellationRequested();
+            float lr = setup.Schedule?.Rate(setup.LearningRate, epoch, setup.Epochs) ?? setup.LearningRate;
+            state.Epoch = epoch + 1;
+            state.Step = 0;
+            state.SamplesDone = 0;
+            state.LossSum = 0;
+            state.Correct = 0;
+            state.LearningRate = lr;
+            state.CurrentEpoch = null;
+            var options = new BatchOptions
+            {
+                BatchSize = fetch,
+                Columns = adapter.Columns,
+                ShuffleSeed = setup.Shuffle ? EpochSeed(setup.Seed, epoch) : null,
+            };
+            state.EpochClock.Restart();
+            foreach (var batch in setup.Data.GetBatches(options))
+            {
+                for (int start = 0; start < batch.RowCount; start += bs)
+                {
+                    int count = Math.Min(bs, batch.RowCount - start);
+                    if (x.Rows != count)
+                    {
+                        x.ResizeRows(count);
+                        y.ResizeRows(count);
+                        dz.ResizeRows(count);
+                    }
+                    adapter.Fill(batch, start, count, x, y);
+                    var logits = net.Forward(x, training: true);
+                    float loss = setup.Loss.Compute(logits, y, dz);
+                    state.Step++;
+                    if (!float.IsFinite(loss)) throw new TrainingDivergedException(state.Epoch, state.Step, loss, lr);
+                    state.Correct += adapter.CountCorrect(logits, y);
+                    net.Backward(dz);
+                    if (setup.L2PerSample > 0) L2Regularization.AddToGradients(parameters, setup.L2PerSample);
+                    if (setup.ClipNorm is float norm) GradientClipping.ByGlobalNorm(parameters, norm);
+                    if (setup.ClipValue is float value) GradientClipping.ByValue(parameters, value);
+                    setup.Optimizer.Step(parameters, lr);
+                    state.SamplesDone += count;
+                    state.LossSum += (double)loss * count;
+                    for (int i = 0; i < callbacks.Count; i++) callbacks[i].OnBatchEnd(state);
+                    setup.Cancellation.ThrowIfCancellationRequested();
+                }
+            }
+            state.EpochClock.Stop();
+            if (state.SamplesDone == 0)
+                throw new InvalidDataException("The training data produced no rows. Check the data view (file, split, filters).");
+            var record = new EpochRecord
+            {
+                Epoch = state.Epoch,
+                TrainLoss = state.RunningLoss,
+                TrainAccuracy = state.RunningAccuracy,
+                LearningRate = lr,
+                Seconds = state.EpochClock.Elapsed.TotalSeconds,
+                Samples = state.SamplesDone,
+            };
+            state.CurrentEpoch = record;
+            history.Add(record);
+            foreach (var cb in callbacks) cb.OnEpochEnd(state);
+            if (state.StopRequested)
+            {
+                history.StoppedEarly = epoch < setup.Epochs - 1;
+                state.Log(LogLevel.Info, $"Stopped after epoch {state.Epoch}: {state.StopReason}");
+                break;
+            }
+        }
+        foreach (var cb in callbacks) cb.OnTrainingEnd(state);
+        return history;
+    }
+
+    /// <summary>The shuffle seed of an epoch: a fixed function of the run's seed and the epoch, so a run can be replayed.</summary>
+    public static ulong EpochSeed(ulong seed, int epoch) => new Rng(seed ^ (0x9E3779B97F4A7C15UL * (ulong)(epoch + 1))).NextUInt64();
+}

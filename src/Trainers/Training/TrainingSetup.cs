@@ -1,0 +1,50 @@
+using DlBook.Engine.Losses;
+using DlBook.Engine.Networks;
+using DlBook.Engine.Optimizers;
+using DlBook.Engine.Schedules;
+using DlBook.Pipelines.Core;
+using DlBook.Pipelines.Data;
+using DlBook.Trainers.Training.Adapters;
+
+namespace DlBook.Trainers.Training;
+
+/// <summary>Everything the one training loop needs; trainers fill it in and call <see cref="TrainingLoop.Run"/>.</summary>
+public sealed class TrainingSetup
+{
+    /// <summary>The network to train (in place).</summary>
+    public required Sequential Network { get; init; }
+    /// <summary>The cost, fused with the output activation.</summary>
+    public required ILoss Loss { get; init; }
+    /// <summary>The optimiser.</summary>
+    public required IOptimizer Optimizer { get; init; }
+    /// <summary>Learning-rate schedule (per epoch); null for constant.</summary>
+    public ILearningRateSchedule? Schedule { get; init; }
+    /// <summary>Base learning rate η.</summary>
+    public float LearningRate { get; init; } = 0.1f;
+    /// <summary>L2 coefficient added to weight gradients: λ/n with n the training rows (the book's scaling); 0 for none.</summary>
+    public float L2PerSample { get; init; }
+    /// <summary>Clip the global gradient norm to this value (null: no clipping).</summary>
+    public float? ClipNorm { get; init; }
+    /// <summary>Clip each gradient element to ±this value (null: no clipping).</summary>
+    public float? ClipValue { get; init; }
+    /// <summary>Epochs.</summary>
+    public int Epochs { get; init; } = 30;
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; init; } = 10;
+    /// <summary>Seed; the shuffle of each epoch is derived from it.</summary>
+    public ulong Seed { get; init; }
+    /// <summary>Training data.</summary>
+    public required IDataView Data { get; init; }
+    /// <summary>Columns → tensors.</summary>
+    public required IBatchAdapter Adapter { get; init; }
+    /// <summary>Callbacks, called in order.</summary>
+    public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
+    /// <summary>Context for logging (optional).</summary>
+    public DlContext? Context { get; init; }
+    /// <summary>Log source name.</summary>
+    public string Source { get; init; } = "Training";
+    /// <summary>Shuffle each epoch (the book does).</summary>
+    public bool Shuffle { get; init; } = true;
+    /// <summary>Cancellation.</summary>
+    public CancellationToken Cancellation { get; init; }
+}
