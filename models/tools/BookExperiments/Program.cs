@@ -9,7 +9,7 @@ namespace DlBook.BookExperiments;
 /// <summary>
 /// Runs the book's MNIST experiments (chapters 25 and 34) and writes their results as JSON, for
 /// models/book-mlp.md. Usage: <c>dotnet run -c Release --project models/tools/BookExperiments -- &lt;speeds|curves|ch34|ch25|all&gt;
-/// [--data ../shared/data/mnist] [--out models/results] [--epochs N] [--seeds N]</c>.
+/// [--data ../shared/data/mnist] [--out models/results] [--epochs N] [--seeds N] [--deep-seeds N] [--first-seed N] [--sizes 784,30,30,10]</c>.
 /// </summary>
 public static class Program
 {
@@ -33,6 +33,9 @@ public static class Program
         var outDir = Opt("--out", Path.Combine("models", "results"));
         int epochs = int.Parse(Opt("--epochs", "30"), CultureInfo.InvariantCulture);
         int seeds = int.Parse(Opt("--seeds", "3"), CultureInfo.InvariantCulture);
+        int firstSeed = int.Parse(Opt("--first-seed", "1"), CultureInfo.InvariantCulture);
+        int deepSeeds = int.Parse(Opt("--deep-seeds", "1"), CultureInfo.InvariantCulture);
+        var only = Opt("--sizes", "");
         Directory.CreateDirectory(outDir);
 
         var ctx = new DlContext(seed: 1);
@@ -48,12 +51,13 @@ public static class Program
             Save(outDir, "training-speed-curves.json", Deep.Select(s => Timed($"curve {Name(s)}", () => book.TrainingSpeedCurves(s, epochs: 500))).ToList());
         if (what is "ch34" or "all")
         {
+            // The book's table: 3 seeds for the two shallower nets, --deep-seeds (1) for the deeper two; --sizes picks one net.
+            var plan = new List<(int[] Sizes, int Seeds)> { ([784, 30, 10], seeds), ([784, 30, 30, 10], seeds), ([784, 30, 30, 30, 10], deepSeeds), ([784, 30, 30, 30, 30, 10], deepSeeds) };
+            if (only.Length > 0) plan = [(only.Split(',').Select(int.Parse).ToArray(), seeds)];
             var runs = new List<BookRunResult>();
-            foreach (var s in new[] { new[] { 784, 30, 10 }, [784, 30, 30, 10] })
-                for (int seed = 1; seed <= seeds; seed++) runs.Add(Timed($"ch34 {Name(s)} seed {seed}", () => book.Chapter34Table(s, seed, epochs)));
-            foreach (var s in new[] { new[] { 784, 30, 30, 30, 10 }, [784, 30, 30, 30, 30, 10] })
-                runs.Add(Timed($"ch34 {Name(s)} seed 1", () => book.Chapter34Table(s, 1, epochs)));
-            Save(outDir, "chapter34-table.json", runs);
+            foreach (var (s, n) in plan)
+                for (int seed = firstSeed; seed < firstSeed + n; seed++) runs.Add(Timed($"ch34 {Name(s)} seed {seed}", () => book.Chapter34Table(s, seed, epochs)));
+            Save(outDir, only.Length > 0 ? $"chapter34-{only.Replace(',', '-')}-seeds{firstSeed}-{firstSeed + seeds - 1}.json" : "chapter34-table.json", runs);
         }
         if (what is "ch25" or "all")
         {
