@@ -8,13 +8,18 @@ public sealed class OnnxTensor
 {
     private OnnxTensor(string name, OnnxElementType type, Array data, long[] shape)
     {
-        long n = shape.Aggregate(1L, (a, d) => a * d);
-        if (shape.Any(d => d < 0)) throw new ArgumentException($"Tensor '{name}': negative dimension in [{string.Join(",", shape)}].");
+        long n = 1;
+        foreach (var d in shape)
+        {
+            if (d < 0) throw new ArgumentException($"Tensor '{name}': negative dimension in [{string.Join(",", shape)}].");
+            n *= d;
+        }
         if (data.Length < n) throw new ArgumentException($"Tensor '{name}': {data.Length} values for shape [{string.Join(",", shape)}] ({n} elements).");
         Name = name;
         ElementType = type;
         Data = data;
         Shape = shape;
+        Length = n;
     }
 
     /// <summary>A float32 tensor over <paramref name="data"/> (no copy).</summary>
@@ -36,7 +41,7 @@ public sealed class OnnxTensor
     public long[] Shape { get; }
 
     /// <summary>Number of elements described by the shape.</summary>
-    public long Length => Shape.Aggregate(1L, (a, d) => a * d);
+    public long Length { get; }
 
     /// <summary>The values as float32; throws if the tensor holds int64.</summary>
     public float[] AsFloats() => Data as float[] ?? throw new InvalidOperationException($"Tensor '{Name}' holds {OnnxValueInfo.TypeName(ElementType)}, not float32.");
