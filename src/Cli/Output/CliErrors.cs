@@ -1,0 +1,47 @@
+using DlBook.Pipelines.Data;
+using DlBook.Pipelines.DataSets;
+
+namespace DlBook.Cli.Output;
+
+/// <summary>Maps exceptions to exit codes and one-line reasons.</summary>
+public static class CliErrors
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+    /// <summary>Exit code for a failure inside the tool (a bug, an unexpected state).</summary>
+    public const int Internal = 1;
+    /// <summary>Exit code for bad input: a file, option, column or model the user gave.</summary>
+    public const int BadInput = 2;
+    /// <summary>Exit code for a failure of the environment: a native library, a provider, the network.</summary>
+    public const int Environment = 3;
+    /// <summary>Exit code when training diverged (non-finite loss).</summary>
+    public const int Diverged = 4;
+
+    /// <summary>The exit code for <paramref name="e"/>.</summary>
+    public static int ExitCodeFor(Exception e) => e switch
+    {
+        OperationCanceledException => 130,
+        _ when IsNamed(e, "TrainingDivergedException") => Diverged,
+        _ when IsNamed(e, "OnnxRuntimeNotFoundException", "OnnxRuntimeProviderException", "DllNotFoundException") => Environment,
+        DataSetException or SchemaException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
+            or ArgumentException or FormatException or UnauthorizedAccessException => BadInput,
+        _ when IsNamed(e, "DataFormatException", "ModelFormatException", "OnnxModelException", "OnnxInputException", "OnnxExportException") => BadInput,
+        _ when IsNamed(e, "OnnxRuntimeException") => Environment,
+        IOException => BadInput,
+        _ => Internal,
+    };
+
+    /// <summary>One line: the message of the exception (and of its innermost cause when it adds something).</summary>
+    public static string Describe(Exception e)
+    {
+        var msg = e.Message.ReplaceLineEndings(" ");
+        var inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        if (!ReferenceEquals(inner, e) && !msg.Contains(inner.Message, StringComparison.Ordinal))
+            msg += $" ({inner.Message.ReplaceLineEndings(" ")})";
+        return msg;
+    }
+
+    private static bool IsNamed(Exception e, params string[] names) =>
+        names.Contains(e.GetType().Name) || (e.InnerException is { } i && names.Contains(i.GetType().Name) && e is System.Reflection.TargetInvocationException);
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace DlBook.Engine.Diagnostics;
+
+/// <summary>Flags vanishing and exploding gradients from <see cref="LearningSpeed"/> measurements.</summary>
+public static class GradientHealth
+{
+    /// <summary>
+    /// Vanishing: the first hidden layer's ‖∂C/∂b‖ is below <see cref="GradientHealthOptions.VanishingRatio"/> times
+    /// the last hidden layer's. Exploding: a norm is non-finite, above <see cref="GradientHealthOptions.ExplodingNorm"/>,
+    /// or more than <see cref="GradientHealthOptions.GrowthFactor"/> times the same layer's norm in <paramref name="previous"/>.
+    /// </summary>
+    public static GradientHealthReport Assess(IReadOnlyList<LayerGradientNorm> current,
+        IReadOnlyList<LayerGradientNorm>? previous = null, GradientHealthOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        options ??= new GradientHealthOptions();
+        var warnings = new List<string>();
+        bool vanishing = false, exploding = false;
+        double? ratio = null;
+        var hidden = current.Where(n => n.IsHidden).ToList();
+        if (hidden.Count >= 2)
+        {
+            var first = hidden[0];
+            var last = hidden[^1];
+            ratio = first.BiasGradientNorm / last.BiasGradientNorm;
+            if (double.IsFinite(ratio.Value) && ratio.Value < options.VanishingRatio)
+            {
+                vanishing = true;
+                warnings.Add(F($"Vanishing gradient: layer '{first.LayerName}' learns {ratio.Value:G3}× as fast as '{last.LayerName}' ") +
+                    F($"(‖∂C/∂b‖ {first.BiasGradientNorm:G3} vs {last.BiasGradientNorm:G3}; threshold {options.VanishingRatio:G3}). ") +
+                    "Consider ReLU activations, batch normalisation, a different initialiser or fewer layers.");
+            }
+        }
+        foreach (var n in current)
+        {
+            foreach (var (what, value, before) in new[]
+            {
+                ("‖∂C/∂b‖", n.BiasGradientNorm, previous?.FirstOrDefault(p => p.LayerName == n.LayerName)?.BiasGradientNorm),
+                ("‖∂C/∂W‖", n.WeightGradientNorm, previous?.FirstOrDefault(p => p.LayerName == n.LayerName)?.WeightGradientNorm),
+            })
+            {
+                if (!double.IsFinite(value))
+                {
+                    exploding = true;
+                    warnings.Add(F($"Exploding gradient: layer '{n.LayerName}' has a non-finite {what} ({value}). Lower the learning rate or clip gradients."));
+                }
+                else if (value > options.ExplodingNorm)
+                {
+                    exploding = true;
+                    warnings.Add(F($"Exploding gradient: layer '{n.LayerName}' has {what} = {value:G3} (threshold {options.ExplodingNorm:G3}). Lower the learning rate or clip gradients."));
+                }
+                else if (before is double b && b > 0 && value > options.GrowthFactor * b)
+                {
+                    exploding = true;
+                    warnings.Add(F($"Exploding gradient: layer '{n.LayerName}' {what} grew {value / b:G3}× since the last measurement ({b:G3} → {value:G3}). Lower the learning rate or clip gradients."));
+                }
+            }
+        }
+        return new GradientHealthReport(ratio, vanishing, exploding, warnings);
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

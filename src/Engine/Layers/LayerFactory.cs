@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using DlBook.Engine.Random;
+
+namespace DlBook.Engine.Layers;
+
+/// <summary>
+/// Turns a <see cref="LayerSpec"/> into a working layer. New kinds (Conv2d, LSTM, …) join with
+/// <see cref="Register"/>, so adding a layer is a local change.
+/// </summary>
+public static class LayerFactory
+{
+    private static readonly ConcurrentDictionary<string, ILayerBuilder> Builders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [LayerKinds.Dense] = new DelegateLayerBuilder(DenseLayer.Create),
+        [LayerKinds.Activation] = new DelegateLayerBuilder(ActivationLayer.Create),
+        [LayerKinds.Dropout] = new DelegateLayerBuilder(DropoutLayer.Create),
+        [LayerKinds.BatchNorm1d] = new DelegateLayerBuilder(BatchNorm1dLayer.Create),
+    };
+
+    /// <summary>The registered kinds.</summary>
+    public static IReadOnlyCollection<string> Kinds => Builders.Keys.ToArray();
+
+    /// <summary>
+    /// Builds the layer, filling the spec's Name (the lower-case kind when empty), InputShape,
+    /// OutputShape and Parameters; initialises parameters from <paramref name="rng"/> (null → neutral
+    /// values, to be overwritten when a model is loaded).
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown kind or settings that do not fit the input shape.</exception>
+    public static ILayer Build(LayerSpec spec, int[] inputShape, Rng? rng)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (!Builders.TryGetValue(spec.Kind, out var builder))
+            throw new ArgumentException(
+                $"Layer '{spec.Name}' has unknown kind '{spec.Kind}'. Known kinds: {string.Join(", ", Builders.Keys.Order())}. " +
+                "Register a builder with LayerFactory.Register or use a newer version of DlBook.", nameof(spec));
+        if (string.IsNullOrEmpty(spec.Name)) spec.Name = spec.Kind.ToLowerInvariant();
+        return builder.Build(spec, (int[])inputShape.Clone(), rng);
+    }
+
+    /// <summary>Registers (or replaces) the builder for <paramref name="kind"/>.</summary>
+    public static void Register(string kind, ILayerBuilder builder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        ArgumentNullException.ThrowIfNull(builder);
+        Builders[kind] = builder;
+    }
+
+    private sealed class DelegateLayerBuilder(Func<LayerSpec, int[], Rng?, ILayer> build) : ILayerBuilder
+    {
+        public ILayer Build(LayerSpec spec, int[] inputShape, Rng? rng) => build(spec, inputShape, rng);
+    }
+}

@@ -1,0 +1,122 @@
+namespace DlBook.Pipelines.Data.Views;
+
+/// <summary>
+/// One column held in memory, gathered into fresh batch buffers on demand. <c>order</c> maps batch
+/// positions to stored rows (null = identity), so shuffles and row selections never copy the store.
+/// </summary>
+internal abstract class ColumnStore
+{
+    public abstract int Rows { get; }
+
+    /// <summary>Rows <c>order[start..start+count)</c> (or <c>start..start+count</c> when order is null) as a new buffer.</summary>
+    public abstract ColumnData Gather(int[]? order, int start, int count);
+
+    protected static int Row(int[]? order, int i) => order is null ? i : order[i];
+
+    /// <summary>The store for the rows of already-materialised column data.</summary>
+    public static ColumnStore FromData(ColumnData data) => data switch
+    {
+        FloatColumnData f => new FloatStore(f.Values, f.RowCount, f.RowSize),
+        KeyColumnData k => new KeyStore(k.Keys, k.RowCount),
+        TextColumnData t => new TextStore(t.Values),
+        SequenceColumnData s => new SequenceStore(s.Values, s.Offsets, s.ElementSize),
+        ImageColumnData i => new ImageStore(i.Pixels, i.RowCount, i.Height, i.Width, i.Channels),
+        _ => throw new NotSupportedException($"Column data of kind {data.GetType().Name} cannot be stored."),
+    };
+}
+
+internal sealed class FloatStore(float[] values, int rows, int rowSize) : ColumnStore
+{
+    public override int Rows => rows;
+    public float[] Values => values;
+    public int RowSize => rowSize;
+
+    public override ColumnData Gather(int[]? order, int start, int count)
+    {
+        var dst = new float[count * rowSize];
+        if (order is null)
+            Array.Copy(values, (long)start * rowSize, dst, 0, (long)count * rowSize);
+        else
+            for (int i = 0; i < count; i++)
+                Array.Copy(values, (long)order[start + i] * rowSize, dst, (long)i * rowSize, rowSize);
+        return new FloatColumnData(dst, count, rowSize);
+    }
+}
+
+/// <summary>Bytes scaled to floats on the way out: MNIST stays 47 MB in memory instead of 188 MB.</summary>
+internal sealed class ByteFloatStore(byte[] values, int rows, int rowSize, float scale) : ColumnStore
+{
+    public override int Rows => rows;
+
+    public override ColumnData Gather(int[]? order, int start, int count)
+    {
+        var dst = new float[count * rowSize];
+        for (int i = 0; i < count; i++)
+        {
+            var src = values.AsSpan(Row(order, start + i) * rowSize, rowSize);
+            var d = dst.AsSpan(i * rowSize, rowSize);
+            for (int j = 0; j < src.Length; j++) d[j] = src[j] * scale;
+        }
+        return new FloatColumnData(dst, count, rowSize);
+    }
+}
+
+internal sealed class KeyStore(uint[] keys, int rows) : ColumnStore
+{
+    public override int Rows => rows;
+
+    public override ColumnData Gather(int[]? order, int start, int count)
+    {
+        var dst = new uint[count];
+        for (int i = 0; i < count; i++) dst[i] = keys[Row(order, start + i)];
+        return new KeyColumnData(dst, count);
+    }
+}
+
+internal sealed class TextStore(string[] values) : ColumnStore
+{
+    public override int Rows => values.Length;
+
+    public override ColumnData Gather(int[]? order, int start, int count)
+    {
+        var dst = new string[count];
+        for (int i = 0; i < count; i++) dst[i] = values[Row(order, start + i)];
+        return new TextColumnData(dst);
+    }
+}
+
+internal sealed class SequenceStore(float[] values, int[] offsets, int elementSize) : ColumnStore
+{
+    public override int Rows => offsets.Length - 1;
+
+    public override ColumnData Gather(int[]? order, int start, int count)
+    {
+        var newOffsets = new int[count + 1];
+        for (int i = 0; i < count; i++)
+        {
+            int r = Row(order, start + i);
+            newOffsets[i + 1] = newOffsets[i] + offsets[r + 1] - offsets[r];
+        }
+        var dst = new float[newOffsets[count] * elementSize];
+        for (int i = 0; i < count; i++)
+        {
+            int r = Row(order, start + i);
+            Array.Copy(values, offsets[r] * elementSize, dst, newOffsets[i] * elementSize, (offsets[r + 1] - offsets[r]) * elementSize);
+        }
+        return new SequenceColumnData(dst, newOffsets, elementSize);
+    }
+}
+
+internal sealed class ImageStore(byte[] pixels, int rows, int height, int width, int channels) : ColumnStore
+{
+    private readonly int _size = height * width * channels;
+    public override int Rows => rows;
+
+    public override ColumnData Gather(int[]? order, int start, int count)
+    {
+        var dst = new byte[count * _size];
+        for (int i = 0; i < count; i++)
+            Array.Copy(pixels, (long)Row(order, start + i) * _size, dst, (long)i * _size, _size);
+        return new ImageColumnData(dst, count, height, width, channels);
+    }
+}

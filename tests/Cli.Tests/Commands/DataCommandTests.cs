@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using DlBook.Cli.Tests.Support;
+using DlBook.TestSupport;
+
+namespace DlBook.Cli.Tests.Commands;
+
+public sealed class DataCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("dlbook-data-").FullName;
+
+    private static readonly string[] MnistFiles =
+        ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"];
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void VerifyAcceptsTheSharedMnistFiles()
+    {
+        var r = CliRunner.Run("data", "verify", "mnist", "--json", "--data-dir", SharedData.Root);
+        Assert.Equal(0, r.ExitCode);
+        var doc = JsonNode.Parse(r.Out)!;
+        Assert.True(doc["ok"]!.GetValue<bool>());
+        Assert.Equal(4, doc["files"]!.AsArray().Count);
+        Assert.Equal("ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", doc["files"]![0]!["actualSha256"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void FetchDownloadsFromAUrlAndVerifiesTheHashes()
+    {
+        using var server = new LocalFileServer(MnistFiles.ToDictionary(f => "mnist/" + f, SharedData.Mnist));
+        var into = Path.Combine(_dir, "mnist");
+        var r = CliRunner.Run("data", "fetch", "mnist", "--url", server.BaseUrl + "mnist/", "--into", into, "--quiet");
+        Assert.True(r.ExitCode == 0, r.Error);
+        foreach (var f in MnistFiles)
+            Assert.Equal(new FileInfo(SharedData.Mnist(f)).Length, new FileInfo(Path.Combine(into, f)).Length);
+        Assert.Empty(Directory.GetFiles(into, "*.part"));
+
+        // A second fetch finds valid files and downloads nothing.
+        int before = server.Requests;
+        Assert.Equal(0, CliRunner.Run("data", "fetch", "mnist", "--url", server.BaseUrl + "mnist/", "--into", into, "--quiet").ExitCode);
+        Assert.Equal(before, server.Requests);
+        Assert.Equal(0, CliRunner.Run("data", "verify", "mnist", "--data-dir", into).ExitCode);
+    }
+
+    [Fact]
+    public void FetchRejectsAFileWhoseContentDoesNotMatchAndKeepsNothing()
+    {
+        // The server swaps the test labels for the training labels: same format, wrong content.
+        var files = MnistFiles.ToDictionary(f => "m/" + f, SharedData.Mnist);
+        files["m/t10k-labels-idx1-ubyte.gz"] = SharedData.Mnist("train-labels-idx1-ubyte.gz");
+        using var server = new LocalFileServer(files);
+        var into = Path.Combine(_dir, "bad");
+        var r = CliRunner.Run("data", "fetch", "mnist", "--url", server.BaseUrl + "m/", "--into", into);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("t10k-labels-idx1-ubyte.gz", r.Error);
+        Assert.Contains("SHA-256", r.Error);
+        Assert.False(File.Exists(Path.Combine(into, "t10k-labels-idx1-ubyte.gz")));
+        Assert.Empty(Directory.GetFiles(into, "*.part"));
+    }
+
+    [Fact]
+    public void FetchReportsAMissingFileOnTheServer()
+    {
+        using var server = new LocalFileServer(new Dictionary<string, string>());
+        var r = CliRunner.Run("data", "fetch", "mnist", "--url", server.BaseUrl, "--into", Path.Combine(_dir, "none"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("HTTP 404", r.Error);
+    }
+
+    [Fact]
+    public void VerifyOfAMissingDataSetSaysWhereItLookedAndHowToFetch()
+    {
+        var r = CliRunner.Run("data", "verify", "mnist", "--data-dir", _dir);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("dlbook data fetch mnist", r.Error);
+        Assert.Contains(_dir, r.Error);
+    }
+
+    [Fact]
+    public void UnknownDataSetIsABadInputWithTheKnownNames()
+    {
+        var r = CliRunner.Run("data", "verify", "cifar");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("mnist", r.Error);
+    }
+}

@@ -1,0 +1,133 @@
+using DlBook.Engine.Kernels;
+
+namespace DlBook.Engine.Tests.Kernels;
+
+/// <summary>The fast GEMM against the double-accumulating reference, on every instruction-set path and thread count.</summary>
+public class GemmTests
+{
+    private static readonly int[] OddSizes = [1, 7, 33, 257];
+
+    public static TheoryData<string, Transpose, Transpose> PathsAndTransposes()
+    {
+        var data = new TheoryData<string, Transpose, Transpose>();
+        foreach (var isa in AvailableIsas())
+            foreach (var ta in new[] { Transpose.No, Transpose.Yes })
+                foreach (var tb in new[] { Transpose.No, Transpose.Yes })
+                    data.Add(isa.ToString(), ta, tb);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndTransposes))]
+    public void OddShapesMatchReferenceOnEveryPathAndThreadCount(string isa, Transpose ta, Transpose tb)
+    {
+        (float Alpha, float Beta)[] scalings = [(1f, 0f), (0.5f, 1f), (-1.5f, 0.25f)];
+        int seed = 0;
+        foreach (int m in OddSizes)
+        foreach (int n in OddSizes)
+        foreach (int k in OddSizes)
+        {
+            var (alpha, beta) = scalings[seed % scalings.Length];
+            var problem = new GemmProblem(ta, tb, m, n, k, alpha, beta, seed++);
+            foreach (int threads in new[] { 1, 2 })
+                problem.AssertMatchesReference(Run(isa, threads, problem));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PathsAndTransposes))]
+    public void BookShapesAndLargeShapesMatchReference(string isa, Transpose ta, Transpose tb)
+    {
+        // The book's batch-10 Dense shapes, a k spanning several KC slices, and n spanning several NC panels.
+        (int M, int N, int K)[] shapes = [(10, 30, 784), (30, 784, 10), (10, 784, 30), (10, 10, 30), (1, 30, 1), (50, 90, 700), (20, 1100, 300), (1030, 40, 70)];
+        int seed = 100;
+        foreach (var (m, n, k) in shapes)
+        {
+            var problem = new GemmProblem(ta, tb, m, n, k, 1f, seed % 2 == 0 ? 0f : 1f, seed++, pad: 5);
+            problem.AssertMatchesReference(Run(isa, 2, problem));
+        }
+    }
+
+    public static TheoryData<string> Paths()
+    {
+        var data = new TheoryData<string>();
+        foreach (var isa in AvailableIsas())
+            data.Add(isa.ToString());
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void ResultsAreBitIdenticalAcrossRepeatsAndThreadCounts(string isa)
+    {
+        foreach (var (m, n, k, ta, tb) in new[]
+                 {
+                     (300, 520, 600, Transpose.No, Transpose.No),
+                     (520, 70, 300, Transpose.Yes, Transpose.Yes),
+                     (10, 784, 30, Transpose.No, Transpose.No),
+                     (64, 4096, 16, Transpose.Yes, Transpose.No),
+                 })
+        {
+            var problem = new GemmProblem(ta, tb, m, n, k, 0.75f, 0.5f, seed: m + n + k);
+            var one = Run(isa, 1, problem);
+            var again = Run(isa, 1, problem);
+            var two = Run(isa, 2, problem);
+            var three = Run(isa, 3, problem);
+            Assert.Equal(one, again);
+            Assert.Equal(one, two);
+            Assert.Equal(one, three);
+        }
+    }
+
+    [Fact]
+    public void BetaZeroOverwritesNaNAndZeroKScalesC()
+    {
+        float[] c = [float.NaN, float.NaN, 2f, 4f];
+        Gemm.Multiply(Transpose.No, Transpose.No, 1, 2, 0, 1f, [], 1, [], 2, 0f, c.AsSpan(0, 2), 2);
+        Gemm.Multiply(Transpose.No, Transpose.No, 1, 2, 0, 1f, [], 1, [], 2, 0.5f, c.AsSpan(2, 2), 2);
+        Assert.Equal([0f, 0f, 1f, 2f], c);
+
+        // α = 0 leaves β·C whatever A and B hold.
+        float[] d = [3f];
+        Gemm.Multiply(Transpose.No, Transpose.No, 1, 1, 1, 0f, [float.NaN], 1, [1f], 1, 2f, d, 1);
+        Assert.Equal(6f, d[0]);
+    }
+
+    [Fact]
+    public void BadSizesThrowNamingTheOperand()
+    {
+        var small = new float[5];
+        var ok = new float[100];
+        var e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(Transpose.No, Transpose.No, 3, 3, 3, 1, small, 3, ok, 3, 0, ok, 3));
+        Assert.Equal("a", e.ParamName);
+        Assert.Contains("A holds 5 values", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(Transpose.No, Transpose.Yes, 3, 4, 5, 1, ok, 5, ok, 4, 0, ok, 4));
+        Assert.Equal("ldb", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(Transpose.No, Transpose.No, 4, 4, 4, 1, ok, 4, ok, 4, 0, small, 4));
+        Assert.Equal("c", e.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(Transpose.No, Transpose.No, -1, 4, 4, 1, ok, 4, ok, 4, 0, ok, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MaxThreads = 0);
+    }
+
+    private static float[] Run(string isa, int threads, GemmProblem problem)
+    {
+        var (savedIsa, savedThreads) = (Gemm.ForceIsa, Gemm.ForceThreads);
+        try
+        {
+            Gemm.ForceIsa = Enum.Parse<GemmIsa>(isa);
+            Gemm.ForceThreads = threads;
+            return problem.RunFast();
+        }
+        finally
+        {
+            (Gemm.ForceIsa, Gemm.ForceThreads) = (savedIsa, savedThreads);
+        }
+    }
+
+    private static IEnumerable<GemmIsa> AvailableIsas()
+    {
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) yield return GemmIsa.Avx512;
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Fma.IsSupported) yield return GemmIsa.Avx2;
+        yield return GemmIsa.Vector128;
+    }
+}

@@ -1,7 +1,0 @@
-namespace DlBook.Engine.Tests;
-
-public class EngineSmokeTests
-{
-    [Fact]
-    public void AssemblyLoads() => Assert.NotNull(typeof(EngineSmokeTests).Assembly);
-}
