@@ -48,6 +48,22 @@ public static class OnnxExporter
     public static OnnxExportInfo Export(INetworkModel model, string path, int opset = DefaultOpset) =>
         Export(model, null, path, new OnnxExportOptions { Opset = opset });
 
+    /// <summary>Exports an engine network built without a trainer (its input named <paramref name="featureColumn"/>).</summary>
+    /// <param name="network">The network.</param>
+    /// <param name="path">Destination .onnx file.</param>
+    /// <param name="task">"MulticlassClassification", "BinaryClassification" or "Regression" (decides PredictedLabel).</param>
+    /// <param name="labelNames">Class names for the metadata, or null.</param>
+    /// <param name="opset">ai.onnx opset.</param>
+    /// <param name="featureColumn">Graph input name.</param>
+    public static OnnxExportInfo Export(Engine.Networks.Sequential network, string path, string task = "MulticlassClassification",
+        IReadOnlyList<string>? labelNames = null, int opset = DefaultOpset, string featureColumn = "Features") =>
+        Export(new SequentialNetworkModel(network, task, labelNames, featureColumn), null, path, new OnnxExportOptions { Opset = opset });
+
+    /// <summary>The ONNX bytes of an engine network built without a trainer.</summary>
+    public static byte[] ToBytes(Engine.Networks.Sequential network, string task = "MulticlassClassification",
+        IReadOnlyList<string>? labelNames = null, int opset = DefaultOpset, string featureColumn = "Features") =>
+        ToBytes(new SequentialNetworkModel(network, task, labelNames, featureColumn), null, new OnnxExportOptions { Opset = opset });
+
     /// <summary>The ONNX file's bytes for <paramref name="model"/>.</summary>
     public static byte[] ToBytes(ITransformer model, DataSchema? inputSchema, OnnxExportOptions? options = null) =>
         Build(model, inputSchema, options ?? new OnnxExportOptions()).Model.ToByteArray();
