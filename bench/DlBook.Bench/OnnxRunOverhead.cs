@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Runtime.InteropServices;
 using DlBook.Export.Onnx.Proto;
 using DlBook.Export.Runtime;
 using Google.Protobuf;
@@ -6,25 +6,34 @@ using Google.Protobuf;
 namespace DlBook.Bench;
 
 /// <summary>
-/// The cost this binding adds to one ORT Run: a tiny model (Identity on float[batch, 4]) run many times
-/// through <see cref="OnnxSession"/>.Run, against the same model run through ORT's C API directly with
-/// the input OrtValue and names prepared once (the floor any binding can reach). The difference is the
-/// binding's own work per call: argument checks, pinning, OrtValue creation, output copy.
+/// What this binding adds to one ORT Run. A tiny model (Identity on float[1, 4]) is run three ways:
+/// <see cref="BindingRun"/> through <see cref="OnnxSession"/>.Run; <see cref="RawRun"/> through ORT's C API
+/// with the input OrtValue and names prepared once (the bare cost of Run); <see cref="RawCompleteRun"/>
+/// through the C API doing per call what any binding must (wrap the input buffer in an OrtValue, run, read
+/// the output's type and shape, copy it out, release both). Binding − raw-complete is the managed layer's
+/// own cost (argument checks, pinning, result objects).
 /// </summary>
-public static unsafe class OnnxRunOverhead
+public sealed unsafe class OnnxRunOverhead : IDisposable
 {
-    /// <summary>
-    /// Mean microseconds per call: through the binding; raw Run with everything prepared once; raw with
-    /// the per-call C API work any binding must do (wrap the input buffer in an OrtValue, read the output's
-    /// shape, copy it out, release both).
-    /// </summary>
-    public sealed record Result(double BindingMicroseconds, double RawMicroseconds, double RawCompleteMicroseconds, int Runs)
-    {
-        /// <summary>Binding minus the bare Run.</summary>
-        public double OverheadMicroseconds => BindingMicroseconds - RawMicroseconds;
+    private readonly OnnxSession _session;
+    private readonly OnnxTensor[] _inputs;
+    private readonly float[] _x = [1, 2, 3, 4];
+    private readonly float[] _copy = new float[4];
+    private readonly long* _shape;
+    private readonly nint _preparedInput;
+    private GCHandle _pin;
 
-        /// <summary>Binding minus the unavoidable per-call C API work: what the managed layer itself adds.</summary>
-        public double ManagedOverheadMicroseconds => BindingMicroseconds - RawCompleteMicroseconds;
+    /// <summary>Opens the tiny model with one intra-op thread (nothing to parallelise) and prepares the raw input.</summary>
+    public OnnxRunOverhead()
+    {
+        _session = OnnxSession.FromBytes(TinyModel(), new OnnxSessionOptions { IntraOpThreads = 1, InterOpThreads = 1 }, "tiny-identity");
+        _inputs = [OnnxTensor.Float("Features", _x, 1, 4)];
+        _pin = GCHandle.Alloc(_x, GCHandleType.Pinned);
+        _shape = (long*)NativeMemory.Alloc(2, sizeof(long));
+        _shape[0] = 1;
+        _shape[1] = 4;
+        _preparedInput = _session.Api.CreateTensorWithData(_session.Library.CpuMemory, (void*)_pin.AddrOfPinnedObject(), 16, _shape, 2, OnnxElementType.Float, out var status);
+        _session.Api.Check(status, "Creating the benchmark input");
     }
 
     /// <summary>A one-node model: Score = Identity(Features), float[batch, 4].</summary>
@@ -49,80 +58,44 @@ public static unsafe class OnnxRunOverhead
         return model.ToByteArray();
     }
 
-    /// <summary>Measures <paramref name="runs"/> calls each way after a warm-up; best of 5 rounds.</summary>
-    public static Result Measure(int runs = 20_000)
+    /// <summary>One Run through the binding.</summary>
+    public void BindingRun() => _session.Run(_inputs);
+
+    /// <summary>One bare C API Run with everything prepared.</summary>
+    public void RawRun()
     {
-        using var session = OnnxSession.FromBytes(TinyModel(), new OnnxSessionOptions { IntraOpThreads = 1, InterOpThreads = 1 });
-        var x = new float[4] { 1, 2, 3, 4 };
-        var inputs = new[] { OnnxTensor.Float("Features", x, 1, 4) };
+        var api = _session.Api;
+        nint inName = _session.InputNamePointer(0), outName = _session.OutputNamePointer(0), input = _preparedInput, output = 0;
+        api.Check(api.Run(_session.NativeHandle, &inName, &input, 1, &outName, &output, 1), "Run");
+        api.Release(OrtApiIndex.ReleaseValue, output);
+    }
 
-        double Binding()
-        {
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < runs; i++) session.Run(inputs);
-            return sw.Elapsed.TotalMicroseconds / runs;
-        }
-
-        var api = session.Api;
-        long* shape = stackalloc long[] { 1, 4 };
-        nint inputValue;
-        fixed (float* px = x)
-        {
-            inputValue = api.CreateTensorWithData(session.Library.CpuMemory, px, 16, shape, 2, OnnxElementType.Float, out var status);
-            api.Check(status, "Creating the benchmark input");
-        }
-        var handle = System.Runtime.InteropServices.GCHandle.Alloc(x, System.Runtime.InteropServices.GCHandleType.Pinned);
+    /// <summary>One C API Run with the per-call work every binding needs.</summary>
+    public void RawCompleteRun()
+    {
+        var api = _session.Api;
+        nint inName = _session.InputNamePointer(0), outName = _session.OutputNamePointer(0), output = 0;
+        nint input = api.CreateTensorWithData(_session.Library.CpuMemory, (void*)_pin.AddrOfPinnedObject(), 16, _shape, 2, OnnxElementType.Float, out var status);
+        api.Check(status, "Creating the input");
         try
         {
-            nint inName = session.InputNamePointer(0), outName = session.OutputNamePointer(0);
-            double Raw()
-            {
-                nint i1 = inName, o1 = outName, inV = inputValue, output;
-                var sw = Stopwatch.StartNew();
-                for (int i = 0; i < runs; i++)
-                {
-                    output = 0;
-                    api.Check(api.Run(session.NativeHandle, &i1, &inV, 1, &o1, &output, 1), "Run");
-                    api.Release(OrtApiIndex.ReleaseValue, output);
-                }
-                return sw.Elapsed.TotalMicroseconds / runs;
-            }
-            double RawComplete()
-            {
-                nint i1 = inName, o1 = outName, output;
-                var copy = new float[4];
-                var sw = Stopwatch.StartNew();
-                for (int i = 0; i < runs; i++)
-                {
-                    nint inV;
-                    fixed (float* px = x)
-                    {
-                        inV = api.CreateTensorWithData(session.Library.CpuMemory, px, 16, shape, 2, OnnxElementType.Float, out var st);
-                        api.Check(st, "Creating the input");
-                        output = 0;
-                        api.Check(api.Run(session.NativeHandle, &i1, &inV, 1, &o1, &output, 1), "Run");
-                    }
-                    var (_, dims, data) = api.TensorOf(output);
-                    new ReadOnlySpan<float>((void*)data, (int)(dims[0] * dims[1])).CopyTo(copy);
-                    api.Release(OrtApiIndex.ReleaseValue, output);
-                    api.Release(OrtApiIndex.ReleaseValue, inV);
-                }
-                return sw.Elapsed.TotalMicroseconds / runs;
-            }
-            Binding(); Raw(); RawComplete();
-            double bestBinding = double.MaxValue, bestRaw = double.MaxValue, bestComplete = double.MaxValue;
-            for (int round = 0; round < 5; round++)
-            {
-                bestRaw = Math.Min(bestRaw, Raw());
-                bestComplete = Math.Min(bestComplete, RawComplete());
-                bestBinding = Math.Min(bestBinding, Binding());
-            }
-            return new Result(bestBinding, bestRaw, bestComplete, runs);
+            api.Check(api.Run(_session.NativeHandle, &inName, &input, 1, &outName, &output, 1), "Run");
+            var (_, dims, data) = api.TensorOf(output);
+            new ReadOnlySpan<float>((void*)data, (int)(dims[0] * dims[1])).CopyTo(_copy);
         }
         finally
         {
-            api.Release(OrtApiIndex.ReleaseValue, inputValue);
-            handle.Free();
+            api.Release(OrtApiIndex.ReleaseValue, output);
+            api.Release(OrtApiIndex.ReleaseValue, input);
         }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _session.Api.Release(OrtApiIndex.ReleaseValue, _preparedInput);
+        NativeMemory.Free(_shape);
+        if (_pin.IsAllocated) _pin.Free();
+        _session.Dispose();
     }
 }
