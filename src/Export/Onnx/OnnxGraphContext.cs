@@ -1,0 +1,95 @@
+using System.Runtime.InteropServices;
+using DlBook.Engine.Layers;
+using DlBook.Engine.Tensors;
+using DlBook.Export.Onnx.Proto;
+using Google.Protobuf;
+
+namespace DlBook.Export.Onnx;
+
+/// <summary>
+/// The graph being written: what an <see cref="IOnnxLayerMapping"/> uses to add nodes and constant
+/// tensors, with names kept unique, and to read the trained parameter values of a layer.
+/// </summary>
+public sealed class OnnxGraphContext
+{
+    private readonly GraphProto _graph;
+    private readonly Func<string, string, Tensor>? _parameters;
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+
+    internal OnnxGraphContext(GraphProto graph, int opset, Func<string, string, Tensor>? parameters)
+    {
+        _graph = graph;
+        Opset = opset;
+        _parameters = parameters;
+    }
+
+    /// <summary>The ai.onnx opset the graph targets (mappings may choose operators by it).</summary>
+    public int Opset { get; }
+
+    /// <summary>A name not used yet in the graph, derived from <paramref name="hint"/>.</summary>
+    public string UniqueName(string hint)
+    {
+        var name = hint;
+        for (int i = 1; !_names.Add(name); i++) name = $"{hint}_{i}";
+        return name;
+    }
+
+    /// <summary>Reserves a name chosen by the caller (graph inputs and outputs); throws if it is taken.</summary>
+    internal void Reserve(string name)
+    {
+        if (!_names.Add(name))
+            throw new OnnxExportException($"The ONNX graph already has a tensor named '{name}'. Rename the column or output.");
+    }
+
+    /// <summary>The trained values of parameter <paramref name="parameter"/> of <paramref name="layer"/>, checked against the shape the spec declares.</summary>
+    public Tensor Parameter(LayerSpec layer, string parameter)
+    {
+        var spec = layer.Parameters.FirstOrDefault(p => p.Name == parameter)
+            ?? throw new OnnxExportException($"Layer '{layer.Name}' ({layer.Kind}) has no parameter '{parameter}' (it has: {string.Join(", ", layer.Parameters.Select(p => p.Name))}). The model description is incomplete; re-train or re-save it.");
+        if (_parameters is null)
+            throw new OnnxExportException($"Layer '{layer.Name}' ({layer.Kind}) needs parameter values but the export has no model to read them from.");
+        var value = _parameters(layer.Name, parameter);
+        if (!value.Shape.SequenceEqual(spec.Shape))
+            throw new OnnxExportException($"Layer '{layer.Name}' ({layer.Kind}): parameter '{parameter}' has shape {value.ShapeString}, its spec says [{string.Join(", ", spec.Shape)}]. The model is inconsistent; re-train or re-save it.");
+        return value;
+    }
+
+    /// <summary>Adds a float32 constant (an initializer) and returns its name.</summary>
+    public string AddConstant(string hint, ReadOnlySpan<float> values, ReadOnlySpan<int> shape)
+    {
+        var name = UniqueName(hint);
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        foreach (var d in shape) t.Dims.Add(d);
+        // raw_data is little-endian IEEE 754 by the spec, which is what a float span is on every .NET platform we run on.
+        t.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values));
+        _graph.Initializer.Add(t);
+        return name;
+    }
+
+    /// <summary>Adds an int64 constant (shapes, axes) and returns its name.</summary>
+    public string AddInt64Constant(string hint, ReadOnlySpan<long> values, ReadOnlySpan<int> shape)
+    {
+        var name = UniqueName(hint);
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        foreach (var d in shape) t.Dims.Add(d);
+        foreach (var v in values) t.Int64Data.Add(v);
+        _graph.Initializer.Add(t);
+        return name;
+    }
+
+    /// <summary>
+    /// Adds a node of the default (ai.onnx) domain and returns the name of its first output.
+    /// <paramref name="output"/> null gives a fresh name derived from the op type.
+    /// </summary>
+    public string AddNode(string opType, IReadOnlyList<string> inputs, string? output = null, string? nodeName = null,
+        params OnnxAttribute[] attributes)
+    {
+        var outName = output ?? UniqueName(opType.ToLowerInvariant());
+        var node = new NodeProto { OpType = opType, Name = UniqueName(nodeName ?? $"{opType}_node") };
+        node.Input.AddRange(inputs);
+        node.Output.Add(outName);
+        foreach (var a in attributes) node.Attribute.Add(a.ToProto());
+        _graph.Node.Add(node);
+        return outName;
+    }
+}
