@@ -44,6 +44,13 @@ public static class Program
 
     private static IEnumerable<Command> Commands(Func<CliConsole> console)
     {
+        yield return TrainCommand.Create(console);
+        yield return EvaluateCommand.Create(console);
+        yield return PredictCommand.Create(console);
+        yield return DiagnoseCommand.Create(console);
+        yield return ExportCommand.Create(console);
+        yield return ScoreCommand.Create(console);
+        yield return PackageCommand.Create(console);
         yield return DataCommand.Create(console);
     }
 }

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using DlBook.Cli.Output;
+using DlBook.Export.Serving;
+using DlBook.Pipelines.Core;
+using DlBook.Trainers.Packaging;
+
+namespace DlBook.Cli.Commands;
+
+/// <summary>dlbook package: a Triton Inference Server model repository from a saved model or an ONNX file.</summary>
+public static class PackageCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(Func<CliConsole> console)
+    {
+        var cmd = new Command("package", "Write a Triton Inference Server model repository (<dir>/<name>/1/model.onnx + config.pbtxt, onnxruntime backend, dynamic batching).");
+        var model = new Option<string>("--model") { Description = "Model package (.dlbook) or ONNX file.", Required = true };
+        var triton = new Option<string>("--triton") { Description = "Model repository folder to write into.", Required = true };
+        var name = new Option<string?>("--name") { Description = "Model name in the repository (default: the model file's name)." };
+        var maxBatch = new Option<int>("--max-batch") { Description = "max_batch_size of the Triton config.", DefaultValueFactory = _ => 256 };
+        cmd.Options.Add(model); cmd.Options.Add(triton); cmd.Options.Add(name); cmd.Options.Add(maxBatch);
+        cmd.SetAction(r =>
+        {
+            var c = console();
+            var path = r.GetValue(model)!;
+            var modelName = r.GetValue(name) ?? Path.GetFileNameWithoutExtension(path);
+            var options = new TritonOptions { MaxBatchSize = r.GetValue(maxBatch) };
+            TritonPackage package;
+            if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+                package = TritonPackager.Write(path, r.GetValue(triton)!, modelName, options);
+            else
+            {
+                var ctx = new DlContext(1);
+                var m = ctx.Model.Load(path, out var schema);
+                package = TritonPackager.Write(m, schema, r.GetValue(triton)!, modelName, options);
+            }
+            c.WriteJson(new JsonObject { ["modelDirectory"] = package.ModelDirectory, ["model"] = package.ModelPath, ["config"] = package.ConfigPath });
+            c.Result($"Triton model '{modelName}' written: {package.ModelPath} and {package.ConfigPath}");
+            c.Info(package.Config);
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DlBook.Cli.Output;
+using DlBook.Export.Scoring;
+using DlBook.Pipelines.Core;
+
+namespace DlBook.Cli.Commands;
+
+/// <summary>dlbook score: batch scoring of an ONNX model with ONNX Runtime (CPU or CUDA).</summary>
+public static class ScoreCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(Func<CliConsole> console)
+    {
+        var cmd = new Command("score", "Score data with an ONNX model on ONNX Runtime, streaming in batches, and write Row,PredictedLabel,Score_<class>… as CSV (atomically).");
+        var model = new Option<string>("--model") { Description = "ONNX model file.", Required = true };
+        var output = new Option<string>("--out") { Description = "Predictions CSV to write.", DefaultValueFactory = _ => "predictions.csv" };
+        var batch = new Option<int>("--batch") { Description = "Rows per ONNX Runtime call.", DefaultValueFactory = _ => 256 };
+        var device = new Option<string>("--device") { Description = "cpu, or cuda:N for ORT's CUDA execution provider.", DefaultValueFactory = _ => "cpu" };
+        var fallback = new Option<bool>("--fallback-to-cpu") { Description = "With --device cuda:N, run on CPU with a warning when CUDA cannot be used." };
+        var threads = new Option<int>("--threads") { Description = "ORT intra-op threads (0: ORT's choice).", DefaultValueFactory = _ => 0 };
+        var library = new Option<string?>("--onnxruntime") { Description = "Path of libonnxruntime (default: DLBOOK_ONNXRUNTIME, the system's, or .native/onnxruntime/)." };
+        foreach (var o in new Option[] { model, output, batch, device, fallback, threads, library }) cmd.Options.Add(o);
+        var data = new DataInput();
+        data.AddTo(cmd, withInput: true);
+        cmd.SetAction((r, ct) =>
+        {
+            var c = console();
+            int? gpu = ParseDevice(r.GetValue(device)!);
+            using var scorer = new OnnxBatchScorer(r.GetValue(model)!, new OnnxBatchScorerOptions
+            {
+                BatchSize = r.GetValue(batch), GpuDeviceId = gpu, FallbackToCpu = r.GetValue(fallback),
+                IntraOpNumThreads = r.GetValue(threads), LibraryPath = r.GetValue(library),
+                Log = (level, message) => { if (level >= LogLevel.Warning) c.Warn(message); },
+            });
+            var view = data.Load(new DlContext(1), r);
+            long lastLine = 0;
+            var progress = new SynchronousProgress<OnnxScoringProgress>(p =>
+            {
+                if (!c.ShowsProgress || p.Rows - lastLine < 50_000) return;
+                lastLine = p.Rows;
+                c.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Rows:N0} rows, {p.Rows / Math.Max(p.Elapsed.TotalSeconds, 1e-9):N0} rows/s"));
+            });
+            var summary = scorer.ScoreToCsv(view, r.GetValue(output)!, progress, ct);
+            double rate = summary.Rows / Math.Max(summary.Elapsed.TotalSeconds, 1e-9);
+            c.WriteJson(new JsonObject
+            {
+                ["out"] = summary.OutputPath, ["rows"] = summary.Rows, ["seconds"] = summary.Elapsed.TotalSeconds,
+                ["rowsPerSecond"] = rate, ["executionProvider"] = summary.ExecutionProvider, ["batch"] = r.GetValue(batch),
+            });
+            c.Result(string.Create(CultureInfo.InvariantCulture,
+                $"scored {summary.Rows:N0} rows on {summary.ExecutionProvider} in {summary.Elapsed.TotalSeconds:F2} s ({rate:N0} rows/s); predictions in {summary.OutputPath}"));
+            return Task.FromResult(0);
+        });
+        return cmd;
+    }
+
+    internal static int? ParseDevice(string device)
+    {
+        if (device.Equals("cpu", StringComparison.OrdinalIgnoreCase)) return null;
+        if (device.StartsWith("cuda", StringComparison.OrdinalIgnoreCase))
+        {
+            var rest = device[4..].TrimStart(':');
+            if (rest.Length == 0) return 0;
+            if (int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out int id)) return id;
+        }
+        throw new ArgumentException($"--device must be 'cpu' or 'cuda:N' (e.g. cuda:0); got '{device}'.");
+    }
+}
