@@ -26,6 +26,7 @@ public static class Timing
             for (int i = 0; i < iterations; i++)
                 call();
             result[r] = sw.Elapsed.TotalSeconds / iterations;
+            if (Environment.GetEnvironmentVariable("DLBOOK_BENCH_TRACE") is not null) Console.Error.WriteLine($"    repeat {r}: {result[r] * 1e3:F3} ms/call");
         }
 
         return result;

@@ -1,0 +1,95 @@
+using DlBook.Engine.Activations;
+using DlBook.Engine.Losses;
+using DlBook.Engine.Networks;
+using DlBook.Engine.Optimizers;
+using DlBook.Engine.Random;
+using DlBook.Engine.Tensors;
+using DlBook.Pipelines.Core;
+using DlBook.Pipelines.Data;
+using DlBook.Trainers.Mlp;
+
+namespace DlBook.Bench;
+
+/// <summary>
+/// The book's MLPs, timed as <c>../shared/peers/bench_torch.py</c> times them ("book-mlp 784-30-10 sigmoid",
+/// "book-mlp 784-30x4-10 sigmoid"): one epoch of 50,000 samples with mini-batch 10 (sigmoid, cross-entropy,
+/// N(0,1/n_in) weights, SGD η = 0.1 with the book's λ/n L2), and inference at batch 10 and 10,000.
+/// Two training rows per network: the bare step loop over pre-made batches (what the PyTorch peer times:
+/// forward, loss, backward, L2, SGD step, no shuffle) and the whole trainer, <c>ctx.Trainers.Mlp(...).Fit</c>
+/// for one epoch on the first 50,000 MNIST images (seeded shuffle, data view, adapter, accuracy counting,
+/// learning-speed monitor off), which is what a user of the library runs.
+/// </summary>
+public sealed class MlpWorkload : IWorkload
+{
+    private const int Samples = 50_000;
+    private const int Batch = 10;
+
+    /// <inheritdoc />
+    public string Name => "mlp";
+
+    /// <inheritdoc />
+    public void Run(BenchOptions options, BenchReport report)
+    {
+        DlBook.Engine.Kernels.Gemm.MaxThreads = options.Threads;
+        var ctx = new DlContext(seed: 1);
+        var mnist = MnistTraining(ctx);
+        var pixels = mnist.GetBatches(new BatchOptions { BatchSize = Samples, Columns = ["Features"] }).First().Get<FloatColumnData>("Features").Values;
+        var rng = new Rng(7);
+        var labels = new float[Samples * 10];
+        for (int i = 0; i < Samples; i++) labels[i * 10 + (int)(rng.NextUInt64() % 10)] = 1f;
+
+        // An epoch is seconds long: a few repeats of one call each.
+        var epochOptions = options with { Repeats = Math.Min(options.Repeats, 5), TargetSeconds = 0.01 };
+        foreach (var (tag, hidden) in new[] { ("784-30-10", new[] { 30 }), ("784-30x4-10", new[] { 30, 30, 30, 30 }) })
+        {
+            var net = new Sequential(NetworkBuilder.Mlp(784, hidden, 10, Activation.Sigmoid, "Normal1OverFanIn", "StandardNormal"),
+                [784], Activation.Sigmoid, new Rng(1));
+            var loss = new CrossEntropyLoss();
+            var sgd = OptimizerFactory.Create("Sgd");
+            var xs = new Tensor[Samples / Batch];
+            var ys = new Tensor[Samples / Batch];
+            for (int b = 0; b < xs.Length; b++)
+            {
+                xs[b] = new Tensor(pixels[(b * Batch * 784)..((b + 1) * Batch * 784)], Batch, 784);
+                ys[b] = new Tensor(labels[(b * Batch * 10)..((b + 1) * Batch * 10)], Batch, 10);
+            }
+            var dz = new Tensor(Batch, 10);
+            void Epoch()
+            {
+                for (int b = 0; b < xs.Length; b++)
+                {
+                    loss.Compute(net.Forward(xs[b], training: true), ys[b], dz);
+                    net.Backward(dz);
+                    L2Regularization.AddToGradients(net.Parameters, 5f / Samples);
+                    sgd.Step(net.Parameters, 0.1f);
+                }
+            }
+            report.Add($"book-mlp {tag} sigmoid: train step loop, batch 10", "samples/s", Samples, Timing.SecondsPerCall(Epoch, epochOptions));
+
+            var trainer = ctx.Trainers.Mlp(new MlpOptions
+            {
+                HiddenLayers = hidden, Activation = Activation.Sigmoid, Cost = "CrossEntropy", Initializer = "Normal1OverFanIn",
+                Epochs = 1, BatchSize = Batch, LearningRate = 0.1f, L2 = 5f, MonitorGradients = false, Seed = 1,
+            });
+            report.Add($"book-mlp {tag} sigmoid: MlpTrainer.Fit epoch on MNIST, batch 10", "samples/s", Samples,
+                Timing.SecondsPerCall(() => trainer.Fit(mnist), epochOptions));
+
+            foreach (int batch in new[] { 10, 10_000 })
+            {
+                var x = new Tensor(pixels[..(batch * 784)], batch, 784);
+                report.Add($"book-mlp {tag} sigmoid: infer, batch {batch}", "samples/s", batch, Timing.SecondsPerCall(() => net.Predict(x), options));
+            }
+        }
+    }
+
+    /// <summary>The first 50,000 MNIST training images with their labels as keys, as the book trains on.</summary>
+    private static IDataView MnistTraining(DlContext ctx)
+    {
+        var location = DlBook.Pipelines.DataSets.DataSetLocator.Locate(DlBook.Pipelines.DataSets.DataSetRegistry.Mnist);
+        if (!location.Found)
+            throw new FileNotFoundException($"MNIST was not found (searched {string.Join(", ", location.Searched)}); set DLBOOK_DATA or run 'dlbook data fetch mnist'.");
+        var all = ctx.Data.LoadIdx(location.PathOf("train-images-idx3-ubyte.gz"), location.PathOf("train-labels-idx1-ubyte.gz"));
+        var train = ctx.Data.Cache(ctx.Data.TakeRows(all, Samples));
+        return ctx.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train);
+    }
+}
