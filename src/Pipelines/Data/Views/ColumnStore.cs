@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace DlBook.Pipelines.Data.Views;
 
 /// <summary>
@@ -52,12 +55,31 @@ internal sealed class ByteFloatStore(byte[] values, int rows, int rowSize, float
     {
         var dst = new float[count * rowSize];
         for (int i = 0; i < count; i++)
-        {
-            var src = values.AsSpan(Row(order, start + i) * rowSize, rowSize);
-            var d = dst.AsSpan(i * rowSize, rowSize);
-            for (int j = 0; j < src.Length; j++) d[j] = src[j] * scale;
-        }
+            ScaleBytes(values.AsSpan(Row(order, start + i) * rowSize, rowSize), dst.AsSpan(i * rowSize, rowSize), scale);
         return new FloatColumnData(dst, count, rowSize);
+    }
+
+    /// <summary>d[j] = src[j]·scale, 32 bytes at a time (the training loop reads every image of every epoch through here).</summary>
+    internal static void ScaleBytes(ReadOnlySpan<byte> src, Span<float> d, float scale)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.Create(scale);
+            ref byte sr = ref MemoryMarshal.GetReference(src);
+            ref float dr = ref MemoryMarshal.GetReference(d);
+            for (; j + 32 <= src.Length; j += 32)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.LoadUnsafe(ref sr, (nuint)j));
+                var (a, b) = Vector256.Widen(lo);
+                var (c, e) = Vector256.Widen(hi);
+                (Vector256.ConvertToSingle(a.AsInt32()) * s).StoreUnsafe(ref dr, (nuint)j);
+                (Vector256.ConvertToSingle(b.AsInt32()) * s).StoreUnsafe(ref dr, (nuint)j + 8);
+                (Vector256.ConvertToSingle(c.AsInt32()) * s).StoreUnsafe(ref dr, (nuint)j + 16);
+                (Vector256.ConvertToSingle(e.AsInt32()) * s).StoreUnsafe(ref dr, (nuint)j + 24);
+            }
+        }
+        for (; j < src.Length; j++) d[j] = src[j] * scale;
     }
 }
 
