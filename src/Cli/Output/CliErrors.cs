@@ -25,7 +25,7 @@ public static class CliErrors
         _ when IsNamed(e, "OnnxRuntimeNotFoundException", "OnnxRuntimeProviderException", "DllNotFoundException") => Environment,
         DataSetException or SchemaException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or FormatException or UnauthorizedAccessException => BadInput,
-        _ when IsNamed(e, "DataFormatException", "ModelFormatException", "OnnxModelException", "OnnxInputException", "OnnxExportException") => BadInput,
+        _ when IsNamed(e, "DataFormatException", "ModelFormatException", "OnnxModelLoadException", "OnnxInputException", "OnnxExportException") => BadInput,
         _ when IsNamed(e, "OnnxRuntimeException") => Environment,
         IOException => BadInput,
         _ => Internal,

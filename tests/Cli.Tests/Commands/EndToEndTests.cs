@@ -133,6 +133,53 @@ public sealed class EndToEndTests(EndToEndTests.TrainedModel trained) : IClassFi
         Assert.Contains("dynamic_batching", config);
     }
 
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("not-onnx")]
+    public void ScoreWithABrokenOnnxFileIsABadInputNamingItAndWritesNothing(string kind)
+    {
+        var onnx = Tmp($"{kind}.onnx");
+        Assert.Equal(0, CliRunner.Run("export", "--model", trained.Model, "--out", onnx, "--quiet").ExitCode);
+        var bytes = File.ReadAllBytes(onnx);
+        if (kind == "truncated") File.WriteAllBytes(onnx, bytes[..(bytes.Length / 2)]);
+        else File.WriteAllText(onnx, "this is a CSV file, not an ONNX model\n1,2,3\n");
+        var output = Tmp($"{kind}-out.csv");
+        var r = CliRunner.Run("score", "--model", onnx, "--input", SharedData.Mnist("t10k-images-idx3-ubyte.gz"), "--out", output);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"{kind}.onnx", r.Error);
+        Assert.Single(r.Error.Trim().Split('\n'));
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void ScoreWithoutTheOnnxRuntimeLibraryIsAnEnvironmentErrorSayingWhatToInstall()
+    {
+        var onnx = Tmp("nolib.onnx");
+        Assert.Equal(0, CliRunner.Run("export", "--model", trained.Model, "--out", onnx, "--quiet").ExitCode);
+        var output = Tmp("nolib-out.csv");
+        var r = CliRunner.Run("score", "--model", onnx, "--input", SharedData.Mnist("t10k-images-idx3-ubyte.gz"), "--out", output,
+            "--onnxruntime", Tmp("no-such-dir/libonnxruntime.so.1"));
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("onnxruntime", r.Error);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void ScoreWithANonNumericCsvCellIsABadInputNamingTheRowAndWritesNothing()
+    {
+        var onnx = Tmp("text.onnx");
+        Assert.Equal(0, CliRunner.Run("export", "--model", trained.Model, "--out", onnx, "--quiet").ExitCode);
+        var csv = Tmp("text.csv");
+        var good = string.Join(',', Enumerable.Repeat("0", 784));
+        File.WriteAllLines(csv, [good, good, string.Join(',', Enumerable.Repeat("0", 783).Append("seven"))]);
+        var output = Tmp("text-out.csv");
+        var r = CliRunner.Run("score", "--model", onnx, "--input", csv, "--out", output);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("text.csv", r.Error);
+        Assert.Contains("seven", r.Error);
+        Assert.False(File.Exists(output));
+    }
+
     [Fact]
     public void ACorruptModelFileIsABadInputNamingTheFile()
     {
