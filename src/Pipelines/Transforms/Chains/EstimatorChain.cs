@@ -20,9 +20,12 @@ public sealed class EstimatorChain<TLastTransformer> : IEstimator<TransformerCha
     /// <summary>The steps, first to last.</summary>
     public IReadOnlyList<IEstimator<ITransformer>> Estimators => _estimators;
 
-    /// <summary>This chain followed by <paramref name="estimator"/> (whose steps are inlined if it is a chain).</summary>
+    /// <summary>
+    /// This chain followed by <paramref name="estimator"/>. An appended chain stays one step, fitted into the
+    /// <see cref="TransformerChain{TLast}"/> that is the fitted chain's LastTransformer (as in ML.NET).
+    /// </summary>
     public EstimatorChain<TNew> Append<TNew>(IEstimator<TNew> estimator) where TNew : class, ITransformer =>
-        new([.. _estimators, .. EstimatorExtensions.Steps(estimator)]);
+        new([.. _estimators, estimator]);
 
     /// <inheritdoc />
     public TransformerChain<TLastTransformer> Fit(IDataView input)

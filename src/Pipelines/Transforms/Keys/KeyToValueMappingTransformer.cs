@@ -19,8 +19,15 @@ public sealed class KeyToValueMappingTransformer(string outputColumnName, string
     public string Kind => "MapKeyToValue";
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Before the steps ahead of it are fitted (an estimator chain checks its whole schema first), the key comes from an
+    /// unfitted MapValueToKey or trainer: Key with 0 classes and no names yet. Its values are not known, so the output is
+    /// reported as a Single scalar (the book's digit labels); the fitted transformer reports the real type.
+    /// </remarks>
     public DataSchema GetOutputSchema(DataSchema inputSchema) =>
-        inputSchema.With(new DataColumn(OutputColumnName, Numbers(inputSchema) is null ? TextType.Instance : ScalarType.Instance));
+        inputSchema.With(new DataColumn(OutputColumnName,
+            inputSchema[InputColumnName].Type is KeyType { Count: 0, LabelNames: null } || Numbers(inputSchema) is not null
+                ? ScalarType.Instance : TextType.Instance));
 
     private IReadOnlyList<string> Names(DataSchema schema) => schema[InputColumnName].Type switch
     {
