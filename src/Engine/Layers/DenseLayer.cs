@@ -1,4 +1,3 @@
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using DlBook.Engine.Initializers;
 using DlBook.Engine.Kernels;
 using DlBook.Engine.Random;
@@ -89,7 +88,7 @@ public sealed class DenseLayer : ILayer
         _output.ResizeRows(batch);
         var y = _output.Span;
         var b = Bias.Value.Span;
-        for (int r = 0; r < batch; r++) b.CopyTo(y.Slice(r * Units, Units));
+        RowKernels.Broadcast(b, y, batch);
         Gemm.Multiply(Transpose.No, Transpose.Yes, batch, Units, Inputs,
             1f, input.Span, Inputs, Weights.Value.Span, Inputs, 1f, y, Units);
         return _output;
@@ -106,8 +105,8 @@ public sealed class DenseLayer : ILayer
         Gemm.Multiply(Transpose.Yes, Transpose.No, Units, Inputs, batch,
             1f, dy, Units, x.Span, Inputs, 0f, Weights.Gradient.Span, Inputs);
         var db = Bias.Gradient.Span;
-        dy[..Units].CopyTo(db);
-        for (int r = 1; r < batch; r++) TensorPrimitives.Add(db, dy.Slice(r * Units, Units), db);
+        if (batch > 0) RowKernels.SumRows(dy, db, batch);
+        else db.Clear();
         if (!ComputeInputGradient)
         {
             _inputGradient.ResizeRows(0);

@@ -2,6 +2,7 @@ using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using DlBook.Engine.Activations;
 using DlBook.Engine.Tensors;
 
@@ -30,10 +31,38 @@ public sealed class CrossEntropyLoss : ILoss
         var g = gradient.Span;
         int batch = logits.Rows;
         float cost = SumSoftplusMinusYz(z, y);
-        TensorPrimitives.Sigmoid(z, g);
-        TensorPrimitives.Subtract(g, y, g);
-        TensorPrimitives.Multiply(g, 1f / batch, g);
+        Delta(z, y, g, 1f / batch);
         return cost / batch;
+    }
+
+    // δ = (σ(z) − y)·scale, one pass; σ as ActivationFunctions.Sigmoid computes it, so the bits match the three-pass form.
+    private static void Delta(ReadOnlySpan<float> z, ReadOnlySpan<float> y, Span<float> g, float scale)
+    {
+        int n = z.Length, i = 0;
+        if (n >= 16 && Avx512F.IsSupported)
+        {
+            ref float rz = ref MemoryMarshal.GetReference(z);
+            ref float ry = ref MemoryMarshal.GetReference(y);
+            ref float rg = ref MemoryMarshal.GetReference(g);
+            var one = Vector512.Create(1f);
+            var s = Vector512.Create(scale);
+            for (; i <= n - 16; i += 16)
+            {
+                var a = one / (one + Vector512.Exp(-Vector512.LoadUnsafe(ref rz, (nuint)i)));
+                ((a - Vector512.LoadUnsafe(ref ry, (nuint)i)) * s).StoreUnsafe(ref rg, (nuint)i);
+            }
+            if (i == n) return;
+            // The last, partial vector: the same formula on the last 16 values, written only where it is new.
+            i = n - 16;
+            var tail = one / (one + Vector512.Exp(-Vector512.LoadUnsafe(ref rz, (nuint)i)));
+            var fresh = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(16 - (n % 16))).AsSingle();
+            var d = (tail - Vector512.LoadUnsafe(ref ry, (nuint)i)) * s;
+            Vector512.ConditionalSelect(fresh, d, Vector512.LoadUnsafe(ref rg, (nuint)i)).StoreUnsafe(ref rg, (nuint)i);
+            return;
+        }
+        ActivationFunctions.Sigmoid(z, g);
+        TensorPrimitives.Subtract(g, y, g);
+        TensorPrimitives.Multiply(g, scale, g);
     }
 
     // Σ max(z,0) − y·z + ln(1 + e^−|z|), the stable form of −y ln σ(z) − (1−y) ln(1−σ(z)).

@@ -10,7 +10,11 @@ namespace DlBook.Engine.Optimizers;
 /// </summary>
 public static class L2Regularization
 {
-    /// <summary>g ← g + coefficient·w for every trainable <see cref="Parameter.IsWeight"/> parameter.</summary>
+    /// <summary>
+    /// g ← g + coefficient·w for every trainable <see cref="Parameter.IsWeight"/> parameter. The update is deferred:
+    /// a following <see cref="Sgd"/> step applies it in its own pass over the weights, and any earlier read of the
+    /// parameter's value or gradient applies it first, so callers see the same values (to the bit) as an eager update.
+    /// </summary>
     public static void AddToGradients(IReadOnlyList<Parameter> parameters, float coefficient)
     {
         if (coefficient == 0) return;
@@ -18,7 +22,7 @@ public static class L2Regularization
         {
             var p = parameters[i];
             if (!p.IsWeight || !p.Trainable) continue;
-            TensorPrimitives.MultiplyAdd(p.Value.Span, coefficient, p.Gradient.Span, p.Gradient.Span);
+            p.DeferL2(coefficient);
         }
     }
 

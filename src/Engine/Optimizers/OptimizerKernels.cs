@@ -15,12 +15,55 @@ internal static class OptimizerKernels
         int n = w.Length, i = 0;
         var vl = Vector512.Create(lr);
         var vd = Vector512.Create(decay);
+        // Element-wise, so where the vectors start does not change a bit: start them on a 64-byte boundary of w,
+        // whose stores would otherwise each split two cache lines.
+        int head = Math.Min(n, HeadToAlignment(ref rw));
+        for (; i < head; i++) Unsafe.Add(ref rw, i) = decay * Unsafe.Add(ref rw, i) - lr * Unsafe.Add(ref rg, i);
         for (; i <= n - 16; i += 16)
         {
             var wv = Vector512.LoadUnsafe(ref rw, (nuint)i);
             (wv * vd - vl * Vector512.LoadUnsafe(ref rg, (nuint)i)).StoreUnsafe(ref rw, (nuint)i);
         }
         for (; i < n; i++) Unsafe.Add(ref rw, i) = decay * Unsafe.Add(ref rw, i) - lr * Unsafe.Add(ref rg, i);
+    }
+
+    /// <summary>
+    /// g ← w·c + g, then w ← decay·w − lr·g, in one pass: the L2 pass and <see cref="Sgd"/> fused, with each operation
+    /// rounded as there (the product w·c, then the sum; no fused multiply-add), so the bits match the two passes.
+    /// </summary>
+    public static void SgdWithL2(Span<float> w, Span<float> g, float c, float lr, float decay)
+    {
+        if (g.Length != w.Length) throw new ArgumentException($"Weights ({w.Length}) and gradient ({g.Length}) differ in length.", nameof(g));
+        ref float rw = ref MemoryMarshal.GetReference(w);
+        ref float rg = ref MemoryMarshal.GetReference(g);
+        int n = w.Length, i = 0;
+        int head = Math.Min(n, HeadToAlignment(ref rw));
+        for (; i < head; i++) Step(ref Unsafe.Add(ref rw, i), ref Unsafe.Add(ref rg, i), c, lr, decay);
+        var vc = Vector512.Create(c);
+        var vl = Vector512.Create(lr);
+        var vd = Vector512.Create(decay);
+        for (; i <= n - 16; i += 16)
+        {
+            var wv = Vector512.LoadUnsafe(ref rw, (nuint)i);
+            var gv = wv * vc + Vector512.LoadUnsafe(ref rg, (nuint)i);
+            gv.StoreUnsafe(ref rg, (nuint)i);
+            (wv * vd - vl * gv).StoreUnsafe(ref rw, (nuint)i);
+        }
+        for (; i < n; i++) Step(ref Unsafe.Add(ref rw, i), ref Unsafe.Add(ref rg, i), c, lr, decay);
+
+        static void Step(ref float wi, ref float gi, float c, float lr, float decay)
+        {
+            float gv = wi * c + gi;
+            gi = gv;
+            wi = decay * wi - lr * gv;
+        }
+    }
+
+    /// <summary>Elements before the first 64-byte boundary at or after <paramref name="first"/> (0 when it is not float-aligned).</summary>
+    private static unsafe int HeadToAlignment(ref float first)
+    {
+        nint address = (nint)Unsafe.AsPointer(ref first);
+        return (address & 3) != 0 ? 0 : (int)((16 - ((address >> 2) & 15)) & 15);
     }
 
     /// <summary>g′ = g + wd·w; v ← μv + g′ (v = g′ on the first step); w ← w − lr·(nesterov ? g′ + μv : v).</summary>
@@ -121,3 +164,4 @@ internal static class OptimizerKernels
         }
     }
 }
+

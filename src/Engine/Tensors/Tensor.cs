@@ -9,12 +9,14 @@ public sealed class Tensor
 {
     private float[] _data;
     private int[] _shape;
+    private int _length; // ComputeLength(_shape), kept so Span and Length cost no loop on the hot path
 
     /// <summary>Creates a zero-filled tensor of the given shape.</summary>
     public Tensor(params int[] shape)
     {
         _shape = (int[])shape.Clone();
-        _data = new float[ComputeLength(shape)];
+        _length = ComputeLength(shape);
+        _data = new float[_length];
     }
 
     /// <summary>Wraps an existing array (no copy). The array must hold at least the shape's element count.</summary>
@@ -25,6 +27,7 @@ public sealed class Tensor
             throw new ArgumentException($"Array of {data.Length} floats is too small for shape [{string.Join(", ", shape)}] ({n} elements).", nameof(data));
         _data = data;
         _shape = (int[])shape.Clone();
+        _length = (int)n;
     }
 
     /// <summary>The backing array; it may be longer than <see cref="Length"/>.</summary>
@@ -40,16 +43,16 @@ public sealed class Tensor
     public int Rank => _shape.Length;
 
     /// <summary>Number of elements described by the shape.</summary>
-    public int Length => ComputeLength(_shape);
+    public int Length => _length;
 
     /// <summary>Size of the first dimension.</summary>
     public int Rows => _shape.Length == 0 ? 1 : _shape[0];
 
     /// <summary>Elements per row (product of all dimensions but the first).</summary>
-    public int RowSize => _shape.Length <= 1 ? 1 : Length / Math.Max(1, _shape[0]);
+    public int RowSize => _shape.Length <= 1 ? 1 : _length / Math.Max(1, _shape[0]);
 
     /// <summary>The live elements.</summary>
-    public Span<float> Span => _data.AsSpan(0, Length);
+    public Span<float> Span => new(_data, 0, _length);
 
     /// <summary>Row <paramref name="r"/> of a tensor viewed as [Rows, RowSize].</summary>
     public Span<float> Row(int r) => _data.AsSpan(r * RowSize, RowSize);
@@ -66,6 +69,7 @@ public sealed class Tensor
         int n = ComputeLength(shape);
         if (n > _data.Length) _data = new float[n];
         _shape = (int[])shape.Clone();
+        _length = n;
     }
 
     /// <summary>Resizes the first dimension only.</summary>

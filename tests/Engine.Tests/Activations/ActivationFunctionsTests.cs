@@ -115,4 +115,23 @@ public class ActivationFunctionsTests
         var e = Assert.Throws<ArgumentException>(() => ActivationFunctions.Forward(Activation.Softmax, new float[6], new float[6], cols: 4));
         Assert.Contains("cols", e.Message);
     }
+
+    [Fact]
+    public void SigmoidGivesTheLibraryBitsAtEveryLengthAndInPlace()
+    {
+        var rng = new System.Random(11);
+        for (int n = 1; n <= 100; n++)
+        {
+            var z = Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 2 - 1) * 30)).ToArray();
+            if (n > 4) { z[0] = 100f; z[1] = -100f; z[2] = -0f; z[3] = float.NaN; }
+            var expected = new float[n];
+            System.Numerics.Tensors.TensorPrimitives.Sigmoid(z, expected);
+            var y = Enumerable.Repeat(-7f, n + 3).ToArray();
+            ActivationFunctions.Forward(Activation.Sigmoid, z, y);
+            Assert.Equal(expected, y[..n]);
+            Assert.All(y[n..], v => Assert.Equal(-7f, v)); // nothing written past the end
+            ActivationFunctions.Forward(Activation.Sigmoid, z, z);
+            Assert.Equal(expected, z);
+        }
+    }
 }

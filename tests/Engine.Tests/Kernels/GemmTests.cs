@@ -48,6 +48,55 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PathsAndTransposes))]
+    public void SmallShapesWithShortKMatchReference(string isa, Transpose ta, Transpose tb)
+    {
+        // The no-pack path's edges: k below the dot-product threshold (C = A·Bᵀ goes through a transposed B),
+        // m around one or two 6-row blocks, n across the 16-, 32- and 64-column tiles and their masked tails.
+        int[] ms = [1, 5, 6, 7, 10, 12, 13];
+        int[] ns = [1, 10, 16, 17, 30, 32, 33, 48, 63, 64, 65, 100, 257];
+        int[] ks = [1, 2, 10, 15, 16, 17, 30, 31, 32];
+        (float Alpha, float Beta)[] scalings = [(1f, 0f), (1f, 1f), (-0.75f, 0f), (2.5f, -0.5f)];
+        int seed = 500;
+        foreach (int m in ms)
+        foreach (int n in ns)
+        foreach (int k in ks)
+        {
+            var (alpha, beta) = scalings[seed % scalings.Length];
+            var problem = new GemmProblem(ta, tb, m, n, k, alpha, beta, seed, pad: 1 + seed % 7);
+            seed++;
+            problem.AssertMatchesReference(Run(isa, 1, problem));
+        }
+    }
+
+    [Fact]
+    public void LongKDotTilesGiveTheSameBitsAtEveryAlignment()
+    {
+        // x·Wᵀ with a mini-batch of rows (m ≤ 10) and rows of A a multiple of 16 apart: the dot tiles start on A's
+        // first 64-byte boundary, so the bits must not depend on where A happens to sit.
+        foreach (var (m, n, k, lda) in new[] { (10, 30, 784, 784), (7, 33, 100, 112), (1, 17, 64, 64), (10, 2, 1000, 1008), (3, 5, 65, 80) })
+        {
+            var rng = new System.Random(m * 1000 + k);
+            var a = Enumerable.Range(0, m * lda).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var b = Enumerable.Range(0, n * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var reference = new float[m * n];
+            GemmReference.Multiply(Transpose.No, Transpose.Yes, m, n, k, 0.5f, a, lda, b, k, 0f, reference, n);
+            float[]? first = null;
+            for (int offset = 0; offset < 16; offset++)
+            {
+                var shifted = new float[a.Length + offset];
+                a.CopyTo(shifted, offset);
+                var c = Enumerable.Repeat(float.NaN, m * n).ToArray();
+                Gemm.Multiply(Transpose.No, Transpose.Yes, m, n, k, 0.5f, shifted.AsSpan(offset), lda, b, k, 0f, c, n);
+                for (int i = 0; i < c.Length; i++)
+                    Assert.True(MathF.Abs(c[i] - reference[i]) <= (k + 2) * 1.2e-7f * k, $"m={m} n={n} k={k} offset {offset}: C[{i}] = {c[i]}, reference {reference[i]}");
+                first ??= c;
+                Assert.Equal(first, c);
+            }
+        }
+    }
+
     public static TheoryData<string> Paths()
     {
         var data = new TheoryData<string>();

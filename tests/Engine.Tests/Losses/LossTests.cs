@@ -111,4 +111,22 @@ public class LossTests
         var e = Assert.Throws<ArgumentException>(() => new SoftmaxCrossEntropyLoss().Compute(new Tensor(2, 10), new Tensor(2, 9), new Tensor(2, 10)));
         Assert.Contains("one-hot", e.Message);
     }
+
+    [Fact]
+    public void CrossEntropyDeltaGivesTheBitsOfSigmoidMinusTargetOverBatch()
+    {
+        var rng = new System.Random(12);
+        foreach (var (rows, cols) in new[] { (10, 10), (1, 3), (3, 7), (2, 16), (5, 33) })
+        {
+            var z = new Tensor(Enumerable.Range(0, rows * cols).Select(_ => (float)((rng.NextDouble() * 2 - 1) * 20)).ToArray(), rows, cols);
+            var y = new Tensor(Enumerable.Range(0, rows * cols).Select(i => i % cols == i / cols % cols ? 1f : 0f).ToArray(), rows, cols);
+            var expected = new float[rows * cols];
+            System.Numerics.Tensors.TensorPrimitives.Sigmoid(z.Span, expected);
+            System.Numerics.Tensors.TensorPrimitives.Subtract(expected, y.Span, expected);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(expected, 1f / rows, expected);
+            var g = new Tensor(rows, cols);
+            new CrossEntropyLoss().Compute(z, y, g);
+            Assert.Equal(expected, g.Span.ToArray());
+        }
+    }
 }

@@ -34,6 +34,68 @@ public class RegularizationAndClippingTests
         Assert.Equal(b.Value.Span[0], b2.Value.Span[0], 6);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(23_520)]
+    [InlineData(23_533)]
+    public void DeferredL2FusedIntoSgdGivesTheBitsOfTheEagerPasses(int length)
+    {
+        const float coefficient = 1e-4f, eta = 0.1f;
+        var rng = new System.Random(length);
+        var values = Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var grads = Enumerable.Range(0, length).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.01f).ToArray();
+
+        // Eager: the L2 pass and the SGD pass written out as they were before the fusion.
+        var w = (float[])values.Clone();
+        var g = (float[])grads.Clone();
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w, coefficient, g, g);
+        for (int i = 0; i < length; i++) w[i] = w[i] - eta * g[i];
+
+        // Deferred, at every offset from a 64-byte boundary (the fused loop aligns on the weights).
+        for (int offset = 0; offset < 16; offset += 5)
+        {
+            var backing = new float[length + offset];
+            values.CopyTo(backing, offset);
+            var p = new Parameter("W", new Tensor(backing[offset..], length), isWeight: true);
+            grads.CopyTo(p.Gradient.Span);
+            L2Regularization.AddToGradients([p], coefficient);
+            new Sgd().Step([p], eta);
+            Assert.Equal(w, p.Value.Span.ToArray());
+            Assert.Equal(g, p.Gradient.Span.ToArray()); // the gradient still shows the L2 term afterwards
+        }
+    }
+
+    [Fact]
+    public void AReadBetweenL2AndTheStepSeesTheRegularisedGradient()
+    {
+        var (w, b) = Pair();
+        var expected = w.Gradient.Span.ToArray();
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w.Value.Span, 0.5f, expected, expected);
+        L2Regularization.AddToGradients([w, b], 0.5f);
+        Assert.Equal(expected, w.Gradient.Span.ToArray());
+        Assert.Equal(0.4f, b.Gradient.Span[0]);
+
+        // Twice before a step: both terms, in order.
+        var (w2, b2) = Pair();
+        var twice = w2.Gradient.Span.ToArray();
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w2.Value.Span, 0.5f, twice, twice);
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w2.Value.Span, 0.25f, twice, twice);
+        L2Regularization.AddToGradients([w2, b2], 0.5f);
+        L2Regularization.AddToGradients([w2, b2], 0.25f);
+        Assert.Equal(twice, w2.Gradient.Span.ToArray());
+
+        // Another optimiser reads the gradient through the property and so sees the term too.
+        var (w3, b3) = Pair();
+        var (w4, b4) = Pair();
+        L2Regularization.AddToGradients([w3, b3], 0.5f);
+        new Momentum(0.9f).Step([w3, b3], 0.1f);
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w4.Value.Span, 0.5f, w4.Gradient.Span, w4.Gradient.Span);
+        new Momentum(0.9f).Step([w4, b4], 0.1f);
+        Assert.Equal(w4.Value.Span.ToArray(), w3.Value.Span.ToArray());
+    }
+
     [Fact]
     public void PenaltyIsHalfCoefficientTimesSumOfSquaredWeights()
     {
