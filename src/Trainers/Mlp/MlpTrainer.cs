@@ -45,6 +45,10 @@ public sealed class MlpTrainer : IEstimator<MlpModel>
     {
         ArgumentNullException.ThrowIfNull(input);
         var o = Options;
+        if (!(float.IsFinite(o.LearningRate) && o.LearningRate >= 0))
+            throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, $"LearningRate must be a finite number ≥ 0 (got {o.LearningRate}); the book uses 0.1.");
+        if (!(float.IsFinite(o.L2) && o.L2 >= 0))
+            throw new ArgumentOutOfRangeException(nameof(o.L2), o.L2, $"L2 must be a finite number ≥ 0 (got {o.L2}); the book uses 5.0, 0 turns it off.");
         var columns = Columns(input.Schema, fitting: true);
         var loss = LossFactory.Create(LossName(o));
         if (columns.Outputs == 1 && loss.OutputActivation == Engine.Activations.Activation.Softmax)
@@ -61,7 +65,7 @@ public sealed class MlpTrainer : IEstimator<MlpModel>
         var callbacks = new List<ITrainingCallback>();
         if (o.ValidationSet is { } validation)
         {
-            Columns(validation.Schema, fitting: true);
+            CheckValidationColumns(columns, Columns(validation.Schema, fitting: true));
             callbacks.Add(new ValidationCallback(validation));
         }
         if (o.MonitorGradients) callbacks.Add(new GradientMonitor(input, o.GradientMonitorSamples, report));
@@ -125,7 +129,8 @@ public sealed class MlpTrainer : IEstimator<MlpModel>
                 if (key.Count < 2 && (fitting || key.Count != 0)) throw new SchemaException($"Label column '{o.LabelColumnName}' has {key.Count} class(es); classification needs at least 2.");
                 return new NetworkModelColumns(o.Task, o.FeatureColumnName, vector.Shape, o.ScoreColumnName, o.PredictedLabelColumnName, key.Count, key.LabelNames);
             case MlpTasks.Binary:
-                if (label.Type is not (ScalarType or KeyType { Count: 2 }))
+                // Before the steps ahead are fitted a Key label may not know its class count yet (0).
+                if (label.Type is not (ScalarType or KeyType { Count: 2 }) && (fitting || label.Type is not KeyType { Count: 0 }))
                     throw new SchemaException($"Label column '{o.LabelColumnName}' is {label.Type.Describe()}; binary classification needs a 0/1 scalar or a two-class Key.");
                 return new NetworkModelColumns(o.Task, o.FeatureColumnName, vector.Shape, o.ScoreColumnName, o.PredictedLabelColumnName, 1,
                     (label.Type as KeyType)?.LabelNames);
@@ -138,9 +143,27 @@ public sealed class MlpTrainer : IEstimator<MlpModel>
         }
     }
 
-    // Regression with the default cost means least squares on a linear output.
+    // Regression has one linear output: the default cost and "Quadratic" both mean least squares on it (a sigmoid would cap predictions at 1).
     private static string LossName(MlpOptions o) =>
-        o.Task == MlpTasks.Regression && o.Cost.Equals("CrossEntropy", StringComparison.OrdinalIgnoreCase) ? "QuadraticIdentity" : o.Cost;
+        o.Task == MlpTasks.Regression && (o.Cost.Equals("CrossEntropy", StringComparison.OrdinalIgnoreCase) || o.Cost.Equals("Quadratic", StringComparison.OrdinalIgnoreCase))
+            ? "QuadraticIdentity" : o.Cost;
+
+    // The validation set is read with the training set's adapter, so it must have the same input size and classes;
+    // checked here so a mismatch fails before training rather than after the first epoch (or, for classes, silently).
+    private void CheckValidationColumns(NetworkModelColumns train, NetworkModelColumns validation)
+    {
+        var o = Options;
+        if (validation.InputSize != train.InputSize)
+            throw new SchemaException($"The validation set's feature column '{o.FeatureColumnName}' has {validation.InputSize} values per row " +
+                $"(shape [{string.Join(",", validation.InputShape)}]); the training data has {train.InputSize} ([{string.Join(",", train.InputShape)}]). " +
+                "Prepare the validation set with the same transforms as the training data.");
+        if (train.Task == MlpTasks.Multiclass && validation.Outputs != train.Outputs)
+            throw new SchemaException($"The validation set's label column '{o.LabelColumnName}' has {validation.Outputs} classes; the training data has {train.Outputs}. " +
+                "Map both with the same fitted MapValueToKey.");
+        if (train.LabelNames is { } names && validation.LabelNames is { } other && !names.SequenceEqual(other))
+            throw new SchemaException($"The validation set's label column '{o.LabelColumnName}' maps keys to other names ({string.Join(", ", other.Take(10))}) " +
+                $"than the training data ({string.Join(", ", names.Take(10))}). Map both with the same fitted MapValueToKey.");
+    }
 
     private static long CountRows(IDataView data, string column)
     {
