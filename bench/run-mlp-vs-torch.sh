@@ -36,7 +36,7 @@ for r in range(1, rounds + 1):
         net = o["Workload"].split(":")[0]          # "book-mlp 784-30-10 sigmoid"
         what = o["Workload"].split(": ")[1]
         batch = int(what.rsplit(" ", 1)[1].replace(",", ""))
-        key = (net, "train" if "train" in what or "Fit" in what else "infer", batch)
+        key = (net, "infer" if what.startswith("infer") else "train", batch)
         if key in peer:
             rows.setdefault(o["Workload"], []).append((o["Median"], peer[key]))
 print("\n| workload | DlBook samples/s | PyTorch samples/s | ratio (per round) |")

@@ -39,8 +39,6 @@ public static class TrainingLoop
         var state = new TrainingState(net, setup.Loss, adapter, setup.Epochs, setup.Data.RowCount, history, setup.Context,
             setup.Source, setup.Cancellation);
         var callbacks = setup.Callbacks;
-        var data = ResidentData.TryLoad(setup, fetch);
-        var order = data is null ? null : new int[data.Rows];
 
         foreach (var cb in callbacks) cb.OnTrainingStart(state);
         for (int epoch = 0; epoch < setup.Epochs; epoch++)
@@ -61,7 +59,7 @@ public static class TrainingLoop
                 ShuffleSeed = setup.Shuffle ? EpochSeed(setup.Seed, epoch) : null,
             };
             state.EpochClock.Restart();
-            foreach (var (batch, resident) in Batches(setup.Data, options, data, order, setup.Shuffle ? EpochSeed(setup.Seed, epoch) : null))
+            foreach (var batch in setup.Data.GetBatches(options))
             {
                 for (int start = 0; start < batch.RowCount; start += bs)
                 {
@@ -72,8 +70,7 @@ public static class TrainingLoop
                         y.ResizeRows(count);
                         dz.ResizeRows(count);
                     }
-                    if (resident) data!.Gather(order!, start, count, x, y);
-                    else adapter.Fill(batch, start, count, x, y);
+                    adapter.Fill(batch, start, count, x, y);
                     var logits = net.Forward(x, training: true);
                     float loss = setup.Loss.Compute(logits, y, dz);
                     state.Step++;
@@ -114,82 +111,6 @@ public static class TrainingLoop
         }
         foreach (var cb in callbacks) cb.OnTrainingEnd(state);
         return history;
-    }
-
-    /// <summary>
-    /// The epoch's batches: from the resident copy, one pseudo-batch spanning every row with the rows' order
-    /// permuted in <paramref name="order"/> (gathered by the caller, step by step), or the view's shuffled batches.
-    /// </summary>
-    private static IEnumerable<(DataBatch Batch, bool Resident)> Batches(IDataView view, BatchOptions options, ResidentData? data, int[]? order, ulong? shuffleSeed)
-    {
-        if (data is null)
-        {
-            foreach (var b in view.GetBatches(options)) yield return (b, false);
-            yield break;
-        }
-        for (int i = 0; i < order!.Length; i++) order[i] = i;
-        // The permutation the data views use for BatchOptions.ShuffleSeed (identity, then the seeded Fisher–Yates).
-        if (shuffleSeed is ulong seed) new Rng(seed).Shuffle<int>(order);
-        yield return (new DataBatch(data.Rows, new Dictionary<string, ColumnData>(), 0), true);
-    }
-
-    /// <summary>The training set's inputs and targets as the adapter fills them, row after row, in the view's order.</summary>
-    private sealed class ResidentData
-    {
-        private readonly float[] _inputs;
-        private readonly float[] _targets;
-        private readonly int _inputSize;
-        private readonly int _targetSize;
-
-        private ResidentData(int rows, int inputSize, int targetSize)
-        {
-            Rows = rows;
-            _inputSize = inputSize;
-            _targetSize = targetSize;
-            // Every element is written by TryLoad before it is read: skip the zeroing (and the page faults it costs up front).
-            _inputs = GC.AllocateUninitializedArray<float>(checked(rows * inputSize));
-            _targets = GC.AllocateUninitializedArray<float>(checked(rows * targetSize));
-        }
-
-        public int Rows { get; }
-
-        public static ResidentData? TryLoad(TrainingSetup setup, int fetch)
-        {
-            var adapter = setup.Adapter;
-            int inputSize = adapter.InputShape.Aggregate(1, (a, d) => a * d);
-            if (setup.Data.RowCount is not long rows || rows == 0 || rows > Array.MaxLength / Math.Max(inputSize, 1)) return null;
-            if (rows * (inputSize + adapter.TargetSize) * (long)sizeof(float) > setup.ResidentDataLimitBytes) return null;
-            var data = new ResidentData((int)rows, inputSize, adapter.TargetSize);
-            var x = new Tensor([fetch, .. adapter.InputShape]);
-            var y = new Tensor(fetch, adapter.TargetSize);
-            int filled = 0;
-            foreach (var batch in setup.Data.GetBatches(new BatchOptions { BatchSize = fetch, Columns = adapter.Columns }))
-            {
-                setup.Cancellation.ThrowIfCancellationRequested();
-                if (filled + batch.RowCount > rows)
-                    throw new InvalidDataException($"The training data view produced more rows than its RowCount ({rows}).");
-                x.ResizeRows(batch.RowCount);
-                y.ResizeRows(batch.RowCount);
-                adapter.Fill(batch, 0, batch.RowCount, x, y);
-                x.Span.CopyTo(data._inputs.AsSpan(filled * inputSize));
-                y.Span.CopyTo(data._targets.AsSpan(filled * adapter.TargetSize));
-                filled += batch.RowCount;
-            }
-            return filled == rows ? data : throw new InvalidDataException($"The training data view produced {filled} rows but said it had {rows}.");
-        }
-
-        /// <summary>Rows order[start..start+count) into x ([count, ..]) and y ([count, targets]).</summary>
-        public void Gather(int[] order, int start, int count, Tensor x, Tensor y)
-        {
-            var xs = x.Span;
-            var ys = y.Span;
-            for (int i = 0; i < count; i++)
-            {
-                int r = order[start + i];
-                _inputs.AsSpan(r * _inputSize, _inputSize).CopyTo(xs.Slice(i * _inputSize, _inputSize));
-                _targets.AsSpan(r * _targetSize, _targetSize).CopyTo(ys.Slice(i * _targetSize, _targetSize));
-            }
-        }
     }
 
     /// <summary>The shuffle seed of an epoch: a fixed function of the run's seed and the epoch, so a run can be replayed.</summary>

@@ -45,14 +45,6 @@ public sealed class TrainingSetup
     public string Source { get; init; } = "Training";
     /// <summary>Shuffle each epoch (the book does).</summary>
     public bool Shuffle { get; init; } = true;
-    /// <summary>
-    /// Largest training set, in bytes of float inputs and targets, the loop holds resident: below it the data view is
-    /// read once, in order, and every epoch gathers its shuffled mini-batches straight into the step's tensors (the
-    /// same permutation the view's own shuffle would give, so the same batches and the same bits); above it, or when
-    /// the view cannot say its row count, every epoch streams shuffled batches from the view. Default 1 GiB
-    /// (MNIST's 50,000 training images take 159 MB); 0 always streams.
-    /// </summary>
-    public long ResidentDataLimitBytes { get; init; } = 1L << 30;
     /// <summary>Cancellation.</summary>
     public CancellationToken Cancellation { get; init; }
 }
