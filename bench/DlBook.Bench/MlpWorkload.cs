@@ -65,6 +65,8 @@ public sealed class MlpWorkload : IWorkload
                     sgd.Step(net.Parameters, 0.1f);
                 }
             }
+            // Let tiered JIT settle (call counting starts late and tier-1 compiles in the background): a second of epochs first.
+            for (var warm = System.Diagnostics.Stopwatch.StartNew(); warm.Elapsed.TotalSeconds < 1;) Epoch();
             report.Add($"book-mlp {tag} sigmoid: train step loop, batch 10", "samples/s", Samples, Timing.SecondsPerCall(Epoch, epochOptions));
 
             const int FitEpochs = 5;
