@@ -36,7 +36,7 @@ internal sealed class FloatStore(float[] values, int rows, int rowSize) : Column
 
     public override ColumnData Gather(int[]? order, int start, int count)
     {
-        var dst = new float[count * rowSize];
+        var dst = GC.AllocateUninitializedArray<float>(count * rowSize);   // every element is written below
         if (order is null)
             Array.Copy(values, (long)start * rowSize, dst, 0, (long)count * rowSize);
         else
@@ -53,7 +53,7 @@ internal sealed class ByteFloatStore(byte[] values, int rows, int rowSize, float
 
     public override ColumnData Gather(int[]? order, int start, int count)
     {
-        var dst = new float[count * rowSize];
+        var dst = GC.AllocateUninitializedArray<float>(count * rowSize);   // every element is written below
         for (int i = 0; i < count; i++)
             ScaleBytes(values.AsSpan(Row(order, start + i) * rowSize, rowSize), dst.AsSpan(i * rowSize, rowSize), scale);
         return new FloatColumnData(dst, count, rowSize);
