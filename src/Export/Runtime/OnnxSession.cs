@@ -95,6 +95,7 @@ public sealed unsafe class OnnxSession : IDisposable
             api.SetGraphOptimizationLevel(h, (int)options.GraphOptimization);
             if (options.IntraOpThreads > 0) api.SetIntraOpNumThreads(h, options.IntraOpThreads);
             if (options.InterOpThreads > 0) api.SetInterOpNumThreads(h, options.InterOpThreads);
+            if (options.AllowSpinning is bool spin) api.AddSessionConfigEntry(h, "session.intra_op.allow_spinning", spin ? "1" : "0");
             cuda = false;
             if (wantCuda)
             {

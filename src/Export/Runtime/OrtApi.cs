@@ -71,6 +71,20 @@ internal sealed unsafe class OrtApi
     public void SetIntraOpNumThreads(nint o, int n) =>
         Check(((delegate* unmanaged<nint, int, nint>)F(I.SetIntraOpNumThreads))(o, n), "Setting intra-op threads");
 
+    public void AddSessionConfigEntry(nint o, string key, string value)
+    {
+        nint k = Marshal.StringToCoTaskMemUTF8(key), v = Marshal.StringToCoTaskMemUTF8(value);
+        try
+        {
+            Check(((delegate* unmanaged<nint, nint, nint, nint>)F(I.AddSessionConfigEntry))(o, k, v), $"Setting session option '{key}'");
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(k);
+            Marshal.FreeCoTaskMem(v);
+        }
+    }
+
     public void SetInterOpNumThreads(nint o, int n) =>
         Check(((delegate* unmanaged<nint, int, nint>)F(I.SetInterOpNumThreads))(o, n), "Setting inter-op threads");
 

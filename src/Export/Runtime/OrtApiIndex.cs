@@ -55,6 +55,7 @@ internal static class OrtApiIndex
     public const int ModelMetadataGetCustomMetadataMapKeys = 123;
     public const int GetAvailableProviders = 125;
     public const int ReleaseAvailableProviders = 126;
+    public const int AddSessionConfigEntry = 130;
     public const int SessionOptionsAppendExecutionProvider_CUDA_V2 = 204;
     public const int CreateCUDAProviderOptions = 205;
     public const int UpdateCUDAProviderOptions = 206;

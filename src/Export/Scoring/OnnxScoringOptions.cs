@@ -21,6 +21,12 @@ public sealed record OnnxScoringOptions
     /// <summary>Threads inside an operator (0: ORT's choice).</summary>
     public int IntraOpNumThreads { get; init; }
 
+    /// <summary>
+    /// Let ORT's worker threads spin between runs (default false: a pipeline does its own work between batches, and
+    /// spinning threads take the cores from it — writing a predictions CSV ran 2–3× slower with them spinning).
+    /// </summary>
+    public bool AllowSpinning { get; init; }
+
     /// <summary>Threads across operators (0: ORT's choice).</summary>
     public int InterOpNumThreads { get; init; }
 

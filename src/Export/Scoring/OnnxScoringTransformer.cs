@@ -30,6 +30,7 @@ public sealed class OnnxScoringTransformer : IPersistableTransformer, IDisposabl
             FallbackToCpu = options.FallbackToCpu || (context?.FallbackToCpu ?? false),
             IntraOpThreads = options.IntraOpNumThreads,
             InterOpThreads = options.InterOpNumThreads,
+            AllowSpinning = options.AllowSpinning,
             LibraryPath = options.LibraryPath,
             Log = (level, message) => context?.WriteLog(level, "OnnxScoring", message),
         });

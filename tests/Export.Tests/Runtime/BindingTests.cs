@@ -172,6 +172,19 @@ public class BindingTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void SpinningCanBeTurnedOnOrOffThroughTheSessionConfig(bool spin)
+    {
+        // session.intra_op.allow_spinning goes through AddSessionConfigEntry (OrtApi slot 130): the session must be
+        // created and give the default session's outputs. (Its effect, idle cores between runs, is measured in bench/.)
+        var x = Networks.Inputs(8, 12);
+        using var reference = OnnxSession.FromBytes(DenseSigmoid(), new OnnxSessionOptions { IntraOpThreads = 2 });
+        using var s = OnnxSession.FromBytes(DenseSigmoid(), new OnnxSessionOptions { IntraOpThreads = 2, AllowSpinning = spin });
+        Assert.Equal(reference.Run("Features", x, 8, 12)[0].AsFloats(), s.Run("Features", x, 8, 12)[0].AsFloats());
+    }
+
     [Fact]
     public void DisposedSessionRefusesToRun()
     {
