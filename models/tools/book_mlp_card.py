@@ -52,6 +52,9 @@ for n, rs in by.items():
     p(f"| {n} | {BOOK34[n]:.2f} % | {100*statistics.mean(finals):.2f} ± {100*sd:.2f} % {'(within ±0.6)' if within else '(**outside ±0.6**)'} | "
       f"{', '.join(str(r['Seed']) for r in rs)} | {each} | {statistics.mean(r['SamplesPerSecond'] for r in rs):,.0f} |")
 p("")
+p("Training samples/s: the trainer's own epoch clock (training steps only, not validation), mean of the runs' 30")
+p("epochs; epoch 1 includes JIT warm-up. bench/RESULTS.md has the speed measured properly, next to PyTorch.")
+p("")
 p("Accuracy per epoch (seed 1):")
 p("")
 p("| epoch | " + " | ".join(by) + " |")
