@@ -5,19 +5,10 @@
 # taken within a round, so the machine's ±30 % drift between rounds cancels.
 # Usage: bench/run-mlp-vs-torch.sh [rounds=3] [outdir=/tmp/mlp-vs-torch]
 # Needs: apt-get install -y python3-torch python3-numpy libopenblas0-openmp  (see ../shared/peers/README.md)
-set -euo pipefail
 ROUNDS=${1:-3}
 OUT=${2:-/tmp/mlp-vs-torch}
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
-PEERS=${PEERS:-$REPO/../shared/peers}
-mkdir -p "$OUT"
-TORCH_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp)
+source "$(dirname "$0")/common.sh"
 
-dotnet build -c Release "$REPO/bench/DlBook.Bench" -v q -nologo >/dev/null
-BENCH="$REPO/bench/DlBook.Bench/bin/Release/net10.0/DlBook.Bench.dll"
-
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, .NET $(dotnet --version)"
 for r in $(seq 1 "$ROUNDS"); do
   echo "== round $r: load $(cut -d' ' -f1-3 /proc/loadavg)"
   dotnet "$BENCH" mlp --repeats 5 --json "$OUT/ours_$r.json" 2>/dev/null | grep '^| book-mlp' || true

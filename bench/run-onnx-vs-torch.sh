@@ -5,25 +5,18 @@
 #   - PyTorch 1.13 inference of the same network (bench/peers/mlp_infer_torch.py).
 # Usage: bench/run-onnx-vs-torch.sh [rounds=2] [outdir=/tmp/onnx-vs-torch]
 # Needs: bash scripts/setup.sh (ONNX Runtime in .native/), and PyTorch as in ../shared/peers/README.md.
-set -euo pipefail
 ROUNDS=${1:-2}
 OUT=${2:-/tmp/onnx-vs-torch}
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/.." && pwd)
-mkdir -p "$OUT"
-TORCH_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp)
+source "$(dirname "$0")/common.sh"
 export DLBOOK_ONNXRUNTIME=${DLBOOK_ONNXRUNTIME:-$REPO/.native/onnxruntime/libonnxruntime.so.1}
 
-dotnet build -c Release "$REPO/bench/DlBook.Bench" -v q -nologo >/dev/null
 dotnet build -c Release "$REPO/src/Cli" -v q -nologo >/dev/null
-BENCH="$REPO/bench/DlBook.Bench/bin/Release/net10.0/DlBook.Bench.dll"
 DLBOOK=(dotnet "$REPO/src/Cli/bin/Release/net10.0/dlbook.dll")
 
 # A book network to score (one epoch is enough: the weights do not change the speed).
 "${DLBOOK[@]}" train mlp --preset "$REPO/models/book-mlp.json" --epochs 1 --out "$OUT/mlp.dlbook" --quiet >/dev/null
 "${DLBOOK[@]}" export --model "$OUT/mlp.dlbook" --out "$OUT/mlp.onnx" --quiet >/dev/null
 
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, .NET $(dotnet --version)"
 for r in $(seq 1 "$ROUNDS"); do
   echo "== round $r: load $(cut -d' ' -f1-3 /proc/loadavg)"
   for b in 1 32 256 10000; do

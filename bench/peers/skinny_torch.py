@@ -8,15 +8,11 @@
 Usage: /usr/bin/python3 bench/peers/skinny_torch.py [--out FILE] [--repeats N] [--threads N]
 Run it with OpenBLAS's OpenMP build: env -u OPENBLAS_CORETYPE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp
 """
-import argparse, json, statistics, time
+import json
 import torch
+from peer_timing import parse_args, row, seconds_per_call
 
-p = argparse.ArgumentParser()
-p.add_argument("--out", default="")
-p.add_argument("--repeats", type=int, default=7)
-p.add_argument("--threads", type=int, default=2)
-p.add_argument("--target", type=float, default=0.4, help="seconds per repeat")
-args = p.parse_args()
+args = parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(0)
 
@@ -30,19 +26,7 @@ shapes = [
 
 results = []
 for name, step, macs in shapes:
-    t = time.perf_counter(); n = 0
-    while time.perf_counter() - t < max(0.1, args.target / 2) or n < 3:
-        step(); n += 1
-    iters = max(1, int(args.target / ((time.perf_counter() - t) / n)))
-    per_call = []
-    for _ in range(args.repeats):
-        t = time.perf_counter()
-        for _ in range(iters):
-            step()
-        per_call.append((time.perf_counter() - t) / iters)
-    rates = sorted(2 * macs / s / 1e9 for s in per_call)
-    r = dict(workload=name, unit="GFLOP/s", median=statistics.median(rates), min=rates[0], max=rates[-1],
-             median_us=statistics.median(per_call) * 1e6, repeats=args.repeats)
+    r = row(name, "GFLOP/s", 2 * macs / 1e9, seconds_per_call(step, args), args.repeats)
     results.append(r)
     print(f"| {name} | GFLOP/s | {r['median']:.1f} | {r['min']:.1f} | {r['max']:.1f} | {r['median_us']:.2f} |")
 
