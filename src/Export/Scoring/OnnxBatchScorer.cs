@@ -81,7 +81,7 @@ public sealed class OnnxBatchScorer : IDisposable
                 if (predicted is not null) columns.Add(predicted.Name);
                 var labelText = Enumerable.Range(0, Math.Max(width, 2)).Select(k => Csv(labels is not null && k < labels.Count ? labels[k] : k.ToString(CultureInfo.InvariantCulture))).ToArray();
                 var line = new char[64 + 24 * width + labelText.Max(t => t.Length)];
-                foreach (var batch in scored.GetBatches(new BatchOptions { BatchSize = _options.BatchSize, Columns = columns }))
+                foreach (var batch in scored.GetBatches(new BatchOptions { BatchSize = _options.BatchSize, Columns = columns, ReuseBuffers = true }))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var s = batch.Get<FloatColumnData>(score.Name);

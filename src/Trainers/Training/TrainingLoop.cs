@@ -57,6 +57,7 @@ public static class TrainingLoop
                 BatchSize = fetch,
                 Columns = adapter.Columns,
                 ShuffleSeed = setup.Shuffle ? EpochSeed(setup.Seed, epoch) : null,
+                ReuseBuffers = true,   // each fetch is copied into the step's tensors before the next is read
             };
             state.EpochClock.Restart();
             foreach (var batch in setup.Data.GetBatches(options))

@@ -15,5 +15,5 @@ internal sealed class CachedDataView : RandomAccessDataView
     public override DataSchema Schema => _source.Schema;
     public override long? RowCount => _cache.IsValueCreated ? _cache.Value.Rows : _source.RowCount;
     public override int Rows => _cache.Value.Rows;
-    public override ColumnData Gather(string column, int[]? order, int start, int count) => _cache.Value.Gather(column, order, start, count);
+    public override ColumnData Gather(string column, int[]? order, int start, int count, ColumnData? reuse = null) => _cache.Value.Gather(column, order, start, count, reuse);
 }

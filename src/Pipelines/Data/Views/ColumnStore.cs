@@ -11,8 +11,11 @@ internal abstract class ColumnStore
 {
     public abstract int Rows { get; }
 
-    /// <summary>Rows <c>order[start..start+count)</c> (or <c>start..start+count</c> when order is null) as a new buffer.</summary>
-    public abstract ColumnData Gather(int[]? order, int start, int count);
+    /// <summary>
+    /// Rows <c>order[start..start+count)</c> (or <c>start..start+count</c> when order is null) as a new buffer, or
+    /// written into <paramref name="reuse"/> when it is this store's kind of column data with exactly that size.
+    /// </summary>
+    public abstract ColumnData Gather(int[]? order, int start, int count, ColumnData? reuse = null);
 
     protected static int Row(int[]? order, int i) => order is null ? i : order[i];
 
@@ -34,9 +37,10 @@ internal sealed class FloatStore(float[] values, int rows, int rowSize) : Column
     public float[] Values => values;
     public int RowSize => rowSize;
 
-    public override ColumnData Gather(int[]? order, int start, int count)
+    public override ColumnData Gather(int[]? order, int start, int count, ColumnData? reuse = null)
     {
-        var dst = GC.AllocateUninitializedArray<float>(count * rowSize);   // every element is written below
+        var dst = reuse is FloatColumnData r && r.RowSize == rowSize && r.Values.Length == count * rowSize
+            ? r.Values : GC.AllocateUninitializedArray<float>(count * rowSize);   // every element is written below
         if (order is null)
             Array.Copy(values, (long)start * rowSize, dst, 0, (long)count * rowSize);
         else
@@ -51,9 +55,10 @@ internal sealed class ByteFloatStore(byte[] values, int rows, int rowSize, float
 {
     public override int Rows => rows;
 
-    public override ColumnData Gather(int[]? order, int start, int count)
+    public override ColumnData Gather(int[]? order, int start, int count, ColumnData? reuse = null)
     {
-        var dst = GC.AllocateUninitializedArray<float>(count * rowSize);   // every element is written below
+        var dst = reuse is FloatColumnData r && r.RowSize == rowSize && r.Values.Length == count * rowSize
+            ? r.Values : GC.AllocateUninitializedArray<float>(count * rowSize);   // every element is written below
         for (int i = 0; i < count; i++)
             ScaleBytes(values.AsSpan(Row(order, start + i) * rowSize, rowSize), dst.AsSpan(i * rowSize, rowSize), scale);
         return new FloatColumnData(dst, count, rowSize);
@@ -87,9 +92,9 @@ internal sealed class KeyStore(uint[] keys, int rows) : ColumnStore
 {
     public override int Rows => rows;
 
-    public override ColumnData Gather(int[]? order, int start, int count)
+    public override ColumnData Gather(int[]? order, int start, int count, ColumnData? reuse = null)
     {
-        var dst = new uint[count];
+        var dst = reuse is KeyColumnData r && r.Keys.Length == count ? r.Keys : new uint[count];
         for (int i = 0; i < count; i++) dst[i] = keys[Row(order, start + i)];
         return new KeyColumnData(dst, count);
     }
@@ -99,7 +104,7 @@ internal sealed class TextStore(string[] values) : ColumnStore
 {
     public override int Rows => values.Length;
 
-    public override ColumnData Gather(int[]? order, int start, int count)
+    public override ColumnData Gather(int[]? order, int start, int count, ColumnData? reuse = null)
     {
         var dst = new string[count];
         for (int i = 0; i < count; i++) dst[i] = values[Row(order, start + i)];
@@ -111,7 +116,7 @@ internal sealed class SequenceStore(float[] values, int[] offsets, int elementSi
 {
     public override int Rows => offsets.Length - 1;
 
-    public override ColumnData Gather(int[]? order, int start, int count)
+    public override ColumnData Gather(int[]? order, int start, int count, ColumnData? reuse = null)
     {
         var newOffsets = new int[count + 1];
         for (int i = 0; i < count; i++)
@@ -134,9 +139,10 @@ internal sealed class ImageStore(byte[] pixels, int rows, int height, int width,
     private readonly int _size = height * width * channels;
     public override int Rows => rows;
 
-    public override ColumnData Gather(int[]? order, int start, int count)
+    public override ColumnData Gather(int[]? order, int start, int count, ColumnData? reuse = null)
     {
-        var dst = new byte[count * _size];
+        var dst = reuse is ImageColumnData r && r.Pixels.Length == count * _size && r.Height == height && r.Width == width && r.Channels == channels
+            ? r.Pixels : new byte[count * _size];
         for (int i = 0; i < count; i++)
             Array.Copy(pixels, (long)Row(order, start + i) * _size, dst, (long)i * _size, _size);
         return new ImageColumnData(dst, count, height, width, channels);

@@ -37,7 +37,7 @@ public sealed class InMemoryDataView : IDataView
     {
         public override DataSchema Schema => schema;
         public override int Rows => rows;
-        public override ColumnData Gather(string column, int[]? order, int start, int count) =>
-            columns[column].Gather(order, start, count);
+        public override ColumnData Gather(string column, int[]? order, int start, int count, ColumnData? reuse = null) =>
+            columns[column].Gather(order, start, count, reuse);
     }
 }

@@ -13,8 +13,11 @@ internal abstract class RandomAccessDataView : IDataView
 
     public virtual long? RowCount => Rows;
 
-    /// <summary>The rows <c>order[start..start+count)</c> of one column (identity order when null).</summary>
-    public abstract ColumnData Gather(string column, int[]? order, int start, int count);
+    /// <summary>
+    /// The rows <c>order[start..start+count)</c> of one column (identity order when null), written into
+    /// <paramref name="reuse"/> when it is a buffer of this column's kind and exactly this size.
+    /// </summary>
+    public abstract ColumnData Gather(string column, int[]? order, int start, int count, ColumnData? reuse = null);
 
     public IEnumerable<DataBatch> GetBatches(BatchOptions options)
     {
@@ -27,13 +30,16 @@ internal abstract class RandomAccessDataView : IDataView
     {
         int n = Rows;
         int[]? order = options.ShuffleSeed is ulong seed ? ViewHelpers.Permutation(n, seed) : null;
+        DataBatch? previous = null;
         for (int start = 0; start < n; start += options.BatchSize)
         {
             int count = Math.Min(options.BatchSize, n - start);
             if (count < options.BatchSize && options.DropLast) yield break;
             var data = new Dictionary<string, ColumnData>(columns.Length);
-            foreach (var c in columns) data[c] = Gather(c, order, start, count);
-            yield return new DataBatch(count, data, order is null ? start : -1);
+            foreach (var c in columns) data[c] = Gather(c, order, start, count, previous?.Columns[c]);
+            var batch = new DataBatch(count, data, order is null ? start : -1);
+            if (options.ReuseBuffers) previous = batch;
+            yield return batch;
         }
     }
 }

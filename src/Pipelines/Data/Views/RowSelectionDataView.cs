@@ -17,11 +17,11 @@ internal sealed class RowSelectionDataView : RandomAccessDataView
     public override DataSchema Schema => _source.Schema;
     public override int Rows => _rows.Value.Length;
 
-    public override ColumnData Gather(string column, int[]? order, int start, int count)
+    public override ColumnData Gather(string column, int[]? order, int start, int count, ColumnData? reuse = null)
     {
         var rows = _rows.Value;
         var mapped = new int[count];
         for (int i = 0; i < count; i++) mapped[i] = rows[order is null ? start + i : order[start + i]];
-        return _source.Gather(column, mapped, 0, count);
+        return _source.Gather(column, mapped, 0, count, reuse);
     }
 }

@@ -32,8 +32,8 @@ internal sealed class IdxDataView : RandomAccessDataView
     public override long? RowCount => _images.Count;
     public override int Rows => _images.Count;
 
-    public override ColumnData Gather(string column, int[]? order, int start, int count) =>
-        _data.Value.RandomAccess.Gather(column, order, start, count);
+    public override ColumnData Gather(string column, int[]? order, int start, int count, ColumnData? reuse = null) =>
+        _data.Value.RandomAccess.Gather(column, order, start, count, reuse);
 
     private InMemoryDataView Load(float scale, string featureColumnName, string labelColumnName)
     {
