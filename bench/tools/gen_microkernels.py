@@ -121,7 +121,7 @@ def small512():
         for r in range(6):
             w(f"        float* a{r} = a + Math.Min({r}, rows - 1) * rsA;")
         if masked:
-            w("        var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nValid)).AsSingle();")
+            w("        var mask = Masks512.First(nValid);")
         w("        " + " ".join(f"Vector512<float> {x} = default;" for row in acc for x in row))
         w("        long o = 0;")
         w("        for (int p = 0; p < k; p++, o += csA)")
@@ -179,7 +179,7 @@ def small512():
     w("")
     w("        if (p < k)")
     w("        {")
-    w("            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(k - p)).AsSingle();")
+    w("            var mask = Masks512.First(k - p);")
     body("            ", True)
     w("        }")
     w("")

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using DlBook.Engine.Kernels;
 
 namespace DlBook.Engine.Layers;
 
@@ -28,7 +29,7 @@ internal static unsafe class RowKernels
         {
             for (int j = 0; j < cols; j += 16)
             {
-                var mask = Mask(cols - j);
+                var mask = Masks512.First(cols - j);
                 var x = Avx512F.MaskLoad(pv + j, mask, Vector512<float>.Zero);
                 for (int r = 0; r < rows; r++) Avx512F.MaskStore(py + (long)r * cols + j, mask, x);
             }
@@ -51,15 +52,11 @@ internal static unsafe class RowKernels
         {
             for (int j = 0; j < cols; j += 16)
             {
-                var mask = Mask(cols - j);
+                var mask = Masks512.First(cols - j);
                 var acc = Avx512F.MaskLoad(pd + j, mask, Vector512<float>.Zero);
                 for (int r = 1; r < rows; r++) acc += Avx512F.MaskLoad(pd + (long)r * cols + j, mask, Vector512<float>.Zero);
                 Avx512F.MaskStore(ps + j, mask, acc);
             }
         }
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Mask(int valid) =>
-        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(valid)).AsSingle();
 }

@@ -5,6 +5,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using DlBook.Engine.Activations;
 using DlBook.Engine.Tensors;
+using DlBook.Engine.Kernels;
 
 namespace DlBook.Engine.Losses;
 
@@ -44,18 +45,17 @@ public sealed class CrossEntropyLoss : ILoss
             ref float rz = ref MemoryMarshal.GetReference(z);
             ref float ry = ref MemoryMarshal.GetReference(y);
             ref float rg = ref MemoryMarshal.GetReference(g);
-            var one = Vector512.Create(1f);
             var s = Vector512.Create(scale);
             for (; i <= n - 16; i += 16)
             {
-                var a = one / (one + Vector512.Exp(-Vector512.LoadUnsafe(ref rz, (nuint)i)));
+                var a = ActivationFunctions.Sigmoid(Vector512.LoadUnsafe(ref rz, (nuint)i));
                 ((a - Vector512.LoadUnsafe(ref ry, (nuint)i)) * s).StoreUnsafe(ref rg, (nuint)i);
             }
             if (i == n) return;
             // The last, partial vector: the same formula on the last 16 values, written only where it is new.
             i = n - 16;
-            var tail = one / (one + Vector512.Exp(-Vector512.LoadUnsafe(ref rz, (nuint)i)));
-            var fresh = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(16 - (n % 16))).AsSingle();
+            var tail = ActivationFunctions.Sigmoid(Vector512.LoadUnsafe(ref rz, (nuint)i));
+            var fresh = Masks512.Last(n % 16);
             var d = (tail - Vector512.LoadUnsafe(ref ry, (nuint)i)) * s;
             Vector512.ConditionalSelect(fresh, d, Vector512.LoadUnsafe(ref rg, (nuint)i)).StoreUnsafe(ref rg, (nuint)i);
             return;

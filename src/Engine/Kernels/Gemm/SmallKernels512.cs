@@ -102,7 +102,7 @@ internal static unsafe class SmallKernels512
         float* a3 = a + Math.Min(3, rows - 1) * rsA;
         float* a4 = a + Math.Min(4, rows - 1) * rsA;
         float* a5 = a + Math.Min(5, rows - 1) * rsA;
-        var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nValid)).AsSingle();
+        var mask = Masks512.First(nValid);
         Vector512<float> c0_0 = default; Vector512<float> c1_0 = default; Vector512<float> c2_0 = default; Vector512<float> c3_0 = default; Vector512<float> c4_0 = default; Vector512<float> c5_0 = default;
         long o = 0;
         for (int p = 0; p < k; p++, o += csA)
@@ -183,7 +183,7 @@ internal static unsafe class SmallKernels512
 
         if (p < k)
         {
-            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(k - p)).AsSingle();
+            var mask = Masks512.First(k - p);
             var x0 = Avx512F.MaskLoad(a0 + p, mask, Vector512<float>.Zero);
             var x1 = Avx512F.MaskLoad(a1 + p, mask, Vector512<float>.Zero);
             var x2 = Avx512F.MaskLoad(a2 + p, mask, Vector512<float>.Zero);

@@ -57,7 +57,7 @@ internal static unsafe class SmallKernels512Dot
         if (head != 0)
         {
             // Lanes 16 − head … 15 of the block ending at element head; masked lanes read nothing.
-            var mask = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(16 - head)).AsSingle();
+            var mask = Masks512.Last(head);
             p = head - 16;
             var y0 = Avx512F.MaskLoad(b0 + p, mask, Vector512<float>.Zero);
             var y1 = Avx512F.MaskLoad(b1 + p, mask, Vector512<float>.Zero);
@@ -132,7 +132,7 @@ internal static unsafe class SmallKernels512Dot
 
         if (p < k)
         {
-            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(k - p)).AsSingle();
+            var mask = Masks512.First(k - p);
             var y0 = Avx512F.MaskLoad(b0 + p, mask, Vector512<float>.Zero);
             var y1 = Avx512F.MaskLoad(b1 + p, mask, Vector512<float>.Zero);
             var x0 = Avx512F.MaskLoad(a0 + p, mask, Vector512<float>.Zero);
@@ -232,7 +232,7 @@ internal static unsafe class SmallKernels512Dot
         var f1 = Avx512F.Shuffle4x128(g2, g3, 0x88) + Avx512F.Shuffle4x128(g2, g3, 0xDD);
         // Halves: element j = (L0+L1) + (L2+L3) of v_j.
         var sum = Avx512F.Shuffle4x128(f0, f1, 0x88) + Avx512F.Shuffle4x128(f0, f1, 0xDD);
-        var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
+        var mask = Masks512.First(cols);
         var t = sum * Vector512.Create(alpha);
         Avx512F.MaskStore(c, mask, beta == 0 ? t : Vector512.FusedMultiplyAdd(Vector512.Create(beta), Avx512F.MaskLoad(c, mask, Vector512<float>.Zero), t));
     }

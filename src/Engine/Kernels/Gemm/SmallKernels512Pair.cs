@@ -23,7 +23,7 @@ internal static unsafe class SmallKernels512Pair
         float* a3 = a + Math.Min(3, rows - 1) * rsA;
         float* a4 = a + Math.Min(4, rows - 1) * rsA;
         float* a5 = a + Math.Min(5, rows - 1) * rsA;
-        var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(nValid - 16)).AsSingle();
+        var mask = Masks512.First(nValid - 16);
         Vector512<float> c0_0 = default, c0_1 = default, c1_0 = default, c1_1 = default, c2_0 = default, c2_1 = default;
         Vector512<float> c3_0 = default, c3_1 = default, c4_0 = default, c4_1 = default, c5_0 = default, c5_1 = default;
         long o = 0;

@@ -27,7 +27,7 @@ internal static unsafe class SmallTranspose512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Block(float* s, long ss, int rows, int cols, float* d, long ds)
     {
-        var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(cols)).AsSingle();
+        var mask = Masks512.First(cols);
         var r0 = Row(s, ss, 0, rows, mask); var r1 = Row(s, ss, 1, rows, mask);
         var r2 = Row(s, ss, 2, rows, mask); var r3 = Row(s, ss, 3, rows, mask);
         var r4 = Row(s, ss, 4, rows, mask); var r5 = Row(s, ss, 5, rows, mask);
