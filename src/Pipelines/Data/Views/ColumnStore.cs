@@ -19,6 +19,12 @@ internal abstract class ColumnStore
 
     protected static int Row(int[]? order, int i) => order is null ? i : order[i];
 
+    /// <summary>A float buffer for count rows of rowSize: <paramref name="reuse"/>'s when it has exactly that shape, else a new one
+    /// (uninitialised: the callers write every element).</summary>
+    protected static float[] FloatBuffer(ColumnData? reuse, int count, int rowSize) =>
+        reuse is FloatColumnData r && r.RowSize == rowSize && r.Values.Length == count * rowSize
+            ? r.Values : GC.AllocateUninitializedArray<float>(count * rowSize);
+
     /// <summary>The store for the rows of already-materialised column data.</summary>
     public static ColumnStore FromData(ColumnData data) => data switch
     {
@@ -39,8 +45,7 @@ internal sealed class FloatStore(float[] values, int rows, int rowSize) : Column
 
     public override ColumnData Gather(int[]? order, int start, int count, ColumnData? reuse = null)
     {
-        var dst = reuse is FloatColumnData r && r.RowSize == rowSize && r.Values.Length == count * rowSize
-            ? r.Values : GC.AllocateUninitializedArray<float>(count * rowSize);   // every element is written below
+        var dst = FloatBuffer(reuse, count, rowSize);
         if (order is null)
             Array.Copy(values, (long)start * rowSize, dst, 0, (long)count * rowSize);
         else
@@ -57,8 +62,7 @@ internal sealed class ByteFloatStore(byte[] values, int rows, int rowSize, float
 
     public override ColumnData Gather(int[]? order, int start, int count, ColumnData? reuse = null)
     {
-        var dst = reuse is FloatColumnData r && r.RowSize == rowSize && r.Values.Length == count * rowSize
-            ? r.Values : GC.AllocateUninitializedArray<float>(count * rowSize);   // every element is written below
+        var dst = FloatBuffer(reuse, count, rowSize);
         for (int i = 0; i < count; i++)
             ScaleBytes(values.AsSpan(Row(order, start + i) * rowSize, rowSize), dst.AsSpan(i * rowSize, rowSize), scale);
         return new FloatColumnData(dst, count, rowSize);
