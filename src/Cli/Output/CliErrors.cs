@@ -1,5 +1,9 @@
+using DlBook.Export.Onnx;
+using DlBook.Export.Runtime;
 using DlBook.Pipelines.Data;
 using DlBook.Pipelines.DataSets;
+using DlBook.Trainers.Packaging;
+using DlBook.Trainers.Training;
 
 namespace DlBook.Cli.Output;
 
@@ -17,16 +21,16 @@ public static class CliErrors
     /// <summary>Exit code when training diverged (non-finite loss).</summary>
     public const int Diverged = 4;
 
-    /// <summary>The exit code for <paramref name="e"/>.</summary>
-    public static int ExitCodeFor(Exception e) => e switch
+    /// <summary>The exit code for <paramref name="e"/> (or, for a reflection wrapper, for the exception it wraps).</summary>
+    public static int ExitCodeFor(Exception e) => Unwrap(e) switch
     {
         OperationCanceledException => 130,
-        _ when IsNamed(e, "TrainingDivergedException") => Diverged,
-        _ when IsNamed(e, "OnnxRuntimeNotFoundException", "OnnxRuntimeProviderException", "DllNotFoundException") => Environment,
+        TrainingDivergedException => Diverged,
+        OnnxRuntimeNotFoundException or OnnxRuntimeProviderException or DllNotFoundException => Environment,
         DataSetException or SchemaException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or FormatException or UnauthorizedAccessException => BadInput,
-        _ when IsNamed(e, "DataFormatException", "ModelFormatException", "OnnxModelLoadException", "OnnxInputException", "OnnxExportException") => BadInput,
-        _ when IsNamed(e, "OnnxRuntimeException") => Environment,
+        DataFormatException or ModelFormatException or OnnxModelLoadException or OnnxInputException or OnnxExportException => BadInput,
+        OnnxRuntimeException => Environment,
         IOException => BadInput,
         _ => Internal,
     };
@@ -42,6 +46,6 @@ public static class CliErrors
         return msg;
     }
 
-    private static bool IsNamed(Exception e, params string[] names) =>
-        names.Contains(e.GetType().Name) || (e.InnerException is { } i && names.Contains(i.GetType().Name) && e is System.Reflection.TargetInvocationException);
+    private static Exception Unwrap(Exception e) =>
+        e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
 }
