@@ -43,6 +43,23 @@ internal static class MlNetInternals
         return (IReadOnlyCollection<(string, string[])>)prop.GetValue(concat)!;
     }
 
+    private static readonly ConstructorInfo? MessageCtor = typeof(ChannelMessage).GetConstructor(Any,
+        [typeof(ChannelMessageKind), typeof(MessageSensitivity), typeof(string)]);
+
+    /// <summary>Sends a message down an ML.NET channel, so it reaches <c>MLContext.Log</c> (ChannelMessage's constructor is internal).</summary>
+    public static void Send(IChannel channel, ChannelMessageKind kind, string message)
+    {
+        var ctor = MessageCtor ?? throw Moved("ChannelMessage(ChannelMessageKind, MessageSensitivity, string)");
+        channel.Send((ChannelMessage)ctor.Invoke([kind, MessageSensitivity.None, message]));
+    }
+
+    /// <summary>The shape of a complete schema (SchemaShape.Create is internal).</summary>
+    public static SchemaShape ShapeOf(DataViewSchema schema)
+    {
+        var m = typeof(SchemaShape).GetMethod("Create", Any, [typeof(DataViewSchema)]) ?? throw Moved("SchemaShape.Create(DataViewSchema)");
+        return (SchemaShape)Call(m, null, [schema])!;
+    }
+
     // ---- Saving: ModelSaveContext.CheckAtModel(), SetVersionInfo(VersionInfo), SaveBinaryStream(name, Action<BinaryWriter>), Writer.
 
     /// <summary>Writes a component header (signature, versions, loader) and its binary streams into an ML.NET model zip.</summary>

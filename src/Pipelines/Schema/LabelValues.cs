@@ -26,6 +26,13 @@ public sealed record LabelValues(string ItemType, IReadOnlyList<string> Values)
         ["Boolean"] = BooleanDataViewType.Instance,
     };
 
+    /// <summary>One placeholder value of <paramref name="itemType"/> (for an estimator's output shape, where only types count), or null for a type not kept.</summary>
+    public static LabelValues? Placeholder(DataViewType itemType)
+    {
+        var name = Types.FirstOrDefault(p => p.Value.Equals(itemType)).Key;
+        return name switch { null => null, "String" => new(name, [""]), "Boolean" => new(name, ["false"]), _ => new(name, ["0"]) };
+    }
+
     /// <summary>The values as display names ("0".."9", "cat", "dog").</summary>
     public IReadOnlyList<string> Names => Values;
 

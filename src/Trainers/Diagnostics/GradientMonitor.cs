@@ -1,7 +1,6 @@
 using DlBook.Engine.Diagnostics;
 using DlBook.Engine.Tensors;
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Bridge;
 using DlBook.Trainers.Reports;
 using DlBook.Trainers.Training;
 
@@ -13,7 +12,7 @@ namespace DlBook.Trainers.Diagnostics;
 /// initialisation and after every epoch, warns (naming the layer) when gradients vanish or explode,
 /// and writes gradients.csv/json into <paramref name="reportDirectory"/> when one is given.
 /// </summary>
-public sealed class GradientMonitor(IDataView trainingData, int samples = 1000, string? reportDirectory = null,
+public sealed class GradientMonitor(TrainingRows trainingData, int samples = 1000, string? reportDirectory = null,
     GradientHealthOptions? healthOptions = null) : ITrainingCallback
 {
     private Tensor? _x;
@@ -39,14 +38,15 @@ public sealed class GradientMonitor(IDataView trainingData, int samples = 1000, 
     }
 
     /// <summary>Reads the first <paramref name="count"/> rows of <paramref name="data"/> into input and target tensors (fewer when the data is smaller).</summary>
-    public static (Tensor X, Tensor Targets) FirstRows(IDataView data, Training.Adapters.IBatchAdapter adapter, int count)
+    public static (Tensor X, Tensor Targets) FirstRows(TrainingRows data, Training.Adapters.IBatchAdapter adapter, int count)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"The gradient monitor needs at least one sample (got {count}).");
-        var batch = data.GetBatches(new BatchOptions { BatchSize = count, Columns = adapter.Columns }).FirstOrDefault()
-            ?? throw new InvalidDataException("The training data has no rows to measure learning speeds on.");
-        var x = new Tensor([batch.RowCount, .. adapter.InputShape]);
-        var y = new Tensor(batch.RowCount, adapter.TargetSize);
-        adapter.Fill(batch, 0, batch.RowCount, x, y);
+        var table = data.Table is { } t && t.Rows >= Math.Min(count, data.Rows) ? t : data.Head(count);
+        int rows = (int)Math.Min(count, table.Rows);
+        if (rows == 0) throw new InvalidDataException("The training data has no rows to measure learning speeds on.");
+        var x = new Tensor([rows, .. adapter.InputShape]);
+        var y = new Tensor(rows, adapter.TargetSize);
+        adapter.Fill(table, null, 0, rows, x, y);
         return (x, y);
     }
 

@@ -3,8 +3,9 @@ using DlBook.Engine.Diagnostics;
 using DlBook.Engine.Losses;
 using DlBook.Engine.Networks;
 using DlBook.Engine.Random;
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Bridge;
+using Microsoft.ML;
+using Microsoft.ML.Transforms;
 using DlBook.Trainers.Diagnostics;
 using DlBook.Trainers.Mlp;
 using DlBook.Trainers.Training.Adapters;
@@ -16,22 +17,26 @@ namespace DlBook.Trainers.Experiments;
 /// generate_gradient.py), run with this library. The CLI's <c>diagnose</c> and the figures in
 /// models/book-mlp.md come from here.
 /// </summary>
-/// <param name="context">The context (log, seeds).</param>
-/// <param name="mnistTraining">The 60,000 MNIST training images: "Features" (784 floats in 0..1) and a Key "Label" (digit d ↔ key d).</param>
-public sealed class BookExperiments(DlContext context, IDataView mnistTraining)
+/// <param name="ml">The ML.NET context the experiments run in (its log).</param>
+/// <param name="mnistTraining">The 60,000 MNIST training images as <c>ml.Data.LoadFromIdx</c> gives them: "Features" (784 floats in 0..1) and a Single "Label" (the digit).</param>
+public sealed class BookExperiments(MLContext ml, IDataView mnistTraining)
 {
     /// <summary>The book's training rows (the first 50,000; the last 10,000 are the validation set).</summary>
     public const int TrainingRows = 50_000;
     /// <summary>The book's weight initialiser, N(0, 1/n_in).</summary>
-    public const string DefaultInit = "Normal1OverFanIn";
+    public const Initializer DefaultInit = Initializer.Normal1OverFanIn;
     /// <summary>Chapter 1's "large" initialiser, N(0, 1), used for weights and biases.</summary>
-    public const string LargeInit = "StandardNormal";
+    public const Initializer LargeInit = Initializer.StandardNormal;
 
-    /// <summary>The first 50,000 training images.</summary>
-    public IDataView Training { get; } = context.Data.TakeRows(mnistTraining, TrainingRows);
+    // Digit d ↔ key d + 1 (keys by value, not by first occurrence), so class index d is digit d as in the book.
+    private readonly ITransformer _keys = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+        .Fit(ml.Data.TakeRows(mnistTraining, TrainingRows));
 
-    /// <summary>The last 10,000 training images (the book's validation_data).</summary>
-    public IDataView Validation { get; } = context.Data.SkipRows(mnistTraining, TrainingRows);
+    /// <summary>The first 50,000 training images, the label mapped to a key (digit d ↔ class d).</summary>
+    public IDataView Training => _keys.Transform(ml.Data.TakeRows(mnistTraining, TrainingRows));
+
+    /// <summary>The last 10,000 training images (the book's validation_data), mapped like <see cref="Training"/>.</summary>
+    public IDataView Validation => _keys.Transform(ml.Data.SkipRows(mnistTraining, TrainingRows));
 
     /// <summary>
     /// ‖mean δˡ‖ (= ‖∂C/∂bˡ‖ of the cost averaged over the first <paramref name="samples"/> training images) per
@@ -42,12 +47,13 @@ public sealed class BookExperiments(DlContext context, IDataView mnistTraining)
     {
         var (inputs, hidden, outputs) = Split(sizes);
         var loss = LossFactory.Create("CrossEntropy");
-        var adapter = new OneHotKeyAdapter("Features", "Label", [inputs], outputs);
-        var (x, y) = GradientMonitor.FirstRows(Training, adapter, samples);
+        var adapter = new OneHotKeyAdapter([inputs], outputs);
+        var rows = Pipelines.Bridge.TrainingRows.Open(ml.Data.TakeRows(Training, samples), new BridgeColumns("Features", "Label", LabelKind.Key, "The learning-speed measurement"));
+        var (x, y) = GradientMonitor.FirstRows(rows, adapter, samples);
         var seedList = Enumerable.Range(firstSeed, seeds).ToArray();
         var perSeed = seedList.Select(seed =>
         {
-            var net = new Sequential(NetworkBuilder.Mlp(inputs, hidden, outputs, Activation.Sigmoid, DefaultInit, "StandardNormal"),
+            var net = new Sequential(NetworkBuilder.Mlp(inputs, hidden, outputs, Activation.Sigmoid, DefaultInit.ToString(), "StandardNormal"),
                 [inputs], loss.OutputActivation, new Rng((ulong)seed));
             return LearningSpeed.Measure(net, loss, x, y).Where(n => n.IsHidden).Select(n => n.BiasGradientNorm).ToArray();
         }).ToArray();
@@ -70,8 +76,8 @@ public sealed class BookExperiments(DlContext context, IDataView mnistTraining)
     public TrainingSpeedCurve TrainingSpeedCurves(int[] sizes, int epochs = 500, int samples = 1000, int seed = 1)
     {
         var (_, hidden, _) = Split(sizes);
-        var subset = context.Data.TakeRows(Training, samples);
-        var model = context.Trainers.Mlp(new MlpOptions
+        var subset = ml.Data.TakeRows(Training, samples);
+        var model = ml.MulticlassClassification.Trainers.Mlp(new MlpOptions
         {
             HiddenLayers = hidden,
             Epochs = epochs,
@@ -98,17 +104,17 @@ public sealed class BookExperiments(DlContext context, IDataView mnistTraining)
     /// Chapter 25's initialisation comparison: the same training as chapter 34 with weights (and biases) from
     /// N(0,1) (<see cref="LargeInit"/>) or N(0,1/n_in) weights with N(0,1) biases (<see cref="DefaultInit"/>).
     /// </summary>
-    public BookRunResult Chapter25InitComparison(int[] sizes, string initializer, int seed, int epochs = 30) =>
+    public BookRunResult Chapter25InitComparison(int[] sizes, Initializer initializer, int seed, int epochs = 30) =>
         BookRun(sizes, initializer, seed, epochs);
 
-    private BookRunResult BookRun(int[] sizes, string initializer, int seed, int epochs)
+    private BookRunResult BookRun(int[] sizes, Initializer initializer, int seed, int epochs)
     {
         var (_, hidden, _) = Split(sizes);
-        var model = context.Trainers.Mlp(new MlpOptions
+        var model = ml.MulticlassClassification.Trainers.Mlp(new MlpOptions
         {
             HiddenLayers = hidden,
             Initializer = initializer,
-            BiasInitializer = "StandardNormal",
+            BiasInitializer = Initializer.StandardNormal,
             Epochs = epochs,
             BatchSize = 10,
             LearningRate = 0.1f,
@@ -119,7 +125,7 @@ public sealed class BookExperiments(DlContext context, IDataView mnistTraining)
         }).Fit(Training);
         var h = model.History!;
         double seconds = h.Epochs.Sum(e => e.Seconds);
-        return new BookRunResult(sizes, initializer, seed, h.Epochs.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray(),
+        return new BookRunResult(sizes, initializer.ToString(), seed, h.Epochs.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray(),
             seconds, h.Epochs.Sum(e => e.Samples) / seconds);
     }
 

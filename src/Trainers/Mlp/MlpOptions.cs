@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using DlBook.Engine.Activations;
-using DlBook.Pipelines.Data;
+using Microsoft.ML;
 using DlBook.Trainers.Training;
 
 namespace DlBook.Trainers.Mlp;
@@ -15,14 +15,12 @@ public sealed class MlpOptions
     public int[] HiddenLayers { get; set; } = [30];
     /// <summary>Hidden activation (sigmoid, as the book).</summary>
     public Activation Activation { get; set; } = Activation.Sigmoid;
-    /// <summary>"MulticlassClassification" (Key label; default), "BinaryClassification" (0/1 label, one sigmoid output) or "Regression" (float label).</summary>
-    public string Task { get; set; } = MlpTasks.Multiclass;
-    /// <summary>Cost: "CrossEntropy" (sigmoid outputs, the book's default), "Quadratic" or "SoftmaxCrossEntropy".</summary>
-    public string Cost { get; set; } = "CrossEntropy";
-    /// <summary>Weight initialiser ("Normal1OverFanIn" = N(0,1/n_in), the book's default; "StandardNormal" = the book's large init; Glorot*, He*, LeCun*).</summary>
-    public string Initializer { get; set; } = "Normal1OverFanIn";
-    /// <summary>Bias initialiser ("StandardNormal", the book's; or "Zeros").</summary>
-    public string BiasInitializer { get; set; } = "StandardNormal";
+    /// <summary>Cost of a classifier: CrossEntropy (sigmoid outputs, the book's default), Quadratic or SoftmaxCrossEntropy. Regression always uses the quadratic cost on a linear output.</summary>
+    public Cost Cost { get; set; } = Cost.CrossEntropy;
+    /// <summary>Weight initialiser (Normal1OverFanIn = N(0,1/n_in), the book's default; StandardNormal = the book's large init; Glorot*, He*, Lecun*).</summary>
+    public Initializer Initializer { get; set; } = Initializer.Normal1OverFanIn;
+    /// <summary>Bias initialiser (StandardNormal, the book's; or Zeros).</summary>
+    public Initializer BiasInitializer { get; set; } = Initializer.StandardNormal;
     /// <summary>Epochs.</summary>
     public int Epochs { get; set; } = 30;
     /// <summary>Mini-batch size.</summary>
@@ -31,8 +29,8 @@ public sealed class MlpOptions
     public float LearningRate { get; set; } = 0.1f;
     /// <summary>L2 regularisation λ; the loop adds (λ/n)·w to weight gradients, n = training rows (the book uses 5.0).</summary>
     public float L2 { get; set; }
-    /// <summary>"Sgd", "Momentum", "Nesterov", "Adagrad", "RmsProp", "Adam" or "AdamW".</summary>
-    public string Optimizer { get; set; } = "Sgd";
+    /// <summary>The optimiser (the book: plain SGD).</summary>
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Sgd;
     /// <summary>Momentum coefficient (Momentum, Nesterov).</summary>
     public float Momentum { get; set; } = 0.9f;
     /// <summary>Adam β₁ (RMSProp uses it as its decay ρ when set by the engine).</summary>
@@ -43,8 +41,8 @@ public sealed class MlpOptions
     public float Epsilon { get; set; } = 1e-8f;
     /// <summary>Decoupled weight decay (AdamW).</summary>
     public float WeightDecay { get; set; } = 0.01f;
-    /// <summary>"Constant", "Exponential" (η·DecayRate^epoch), "Step" (η·Gamma^(epoch/StepSize)) or "Cosine".</summary>
-    public string LearningRateSchedule { get; set; } = "Constant";
+    /// <summary>How η changes per epoch: Constant, ExponentialDecay (η·DecayRate^epoch), StepDecay (η·Gamma^(epoch/StepSize)) or Cosine.</summary>
+    public LearningRateSchedule LearningRateSchedule { get; set; } = LearningRateSchedule.Constant;
     /// <summary>Per-epoch factor of the exponential schedule (e.g. 0.98).</summary>
     public float DecayRate { get; set; } = 0.98f;
     /// <summary>Epochs per step of the step schedule.</summary>
@@ -70,7 +68,7 @@ public sealed class MlpOptions
     /// <summary>Validation data, evaluated after every epoch (the book's validation_data).</summary>
     [JsonIgnore]
     public IDataView? ValidationSet { get; set; }
-    /// <summary>Save a model package here after each epoch (the best one when a validation set is given, else the last).</summary>
+    /// <summary>Save an ML.NET model zip of the trainer's transformer here after each epoch (the best one when a validation set is given, else the last).</summary>
     public string? CheckpointPath { get; set; }
     /// <summary>Measure per-layer learning speeds at initialisation and after each epoch.</summary>
     public bool MonitorGradients { get; set; } = true;
@@ -78,16 +76,14 @@ public sealed class MlpOptions
     public int GradientMonitorSamples { get; set; } = 1000;
     /// <summary>Folder for the run's report (history.csv/json, gradients.csv/json); null: beside the checkpoint, or none.</summary>
     public string? ReportDirectory { get; set; }
-    /// <summary>Seed for initialisation, shuffling and dropout (null: drawn from the context).</summary>
+    /// <summary>Seed for initialisation, shuffling and dropout; null (the default) draws it from the MLContext, so <c>new MLContext(seed: n)</c> decides it.</summary>
     public int? Seed { get; set; }
     /// <summary>Feature column (a float vector).</summary>
     public string FeatureColumnName { get; set; } = "Features";
     /// <summary>Label column (a Key for multiclass).</summary>
     public string LabelColumnName { get; set; } = "Label";
-    /// <summary>Output column of scores (probabilities).</summary>
-    public string ScoreColumnName { get; set; } = "Score";
-    /// <summary>Output column of the predicted key.</summary>
-    public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
+    /// <summary>Hold the training (and validation) rows in memory when they take at most this many bytes (default 2 GiB); larger data is streamed in chunks of this size.</summary>
+    public long MemoryBudgetBytes { get; set; } = Pipelines.Bridge.TrainingRows.DefaultMemoryBudget;
     /// <summary>Receives progress during Fit.</summary>
     [JsonIgnore]
     public IProgress<TrainingProgress>? Progress { get; set; }

@@ -1,8 +1,7 @@
 using DlBook.Engine.Optimizers;
 using DlBook.Engine.Random;
 using DlBook.Engine.Tensors;
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Bridge;
 
 namespace DlBook.Trainers.Training;
 
@@ -13,11 +12,6 @@ namespace DlBook.Trainers.Training;
 /// </summary>
 public static class TrainingLoop
 {
-    // Bytes of input fetched from the data view at a time; mini-batches are cut from each fetch, whose buffer the view
-    // reuses (ReuseBuffers). Small enough to stay in L2 and below the large-object threshold (85,000 bytes), where a
-    // buffer would land on fresh pages; 4,096-row fetches of MNIST (12.8 MB each) cost more than the steps themselves.
-    private const int FetchBytes = 64 * 1024;
-
     /// <summary>Trains <see cref="TrainingSetup.Network"/> in place and returns the history.</summary>
     public static TrainingHistory Run(TrainingSetup setup)
     {
@@ -29,20 +23,18 @@ public static class TrainingLoop
         var adapter = setup.Adapter;
         var parameters = net.Parameters;
         int bs = setup.BatchSize;
-        int rowBytes = Math.Max(1, Tensor.ComputeLength(adapter.InputShape) * sizeof(float));
-        int fetch = Math.Max(bs, FetchBytes / rowBytes / bs * bs);
         var x = new Tensor([bs, .. adapter.InputShape]);
         var y = new Tensor(bs, adapter.TargetSize);
         var dz = new Tensor(bs, adapter.TargetSize);
         var history = new TrainingHistory();
-        var state = new TrainingState(net, setup.Loss, adapter, setup.Epochs, setup.Data.RowCount, history, setup.Context,
+        var state = new TrainingState(net, setup.Loss, adapter, setup.Epochs, setup.Data.Rows, history, setup.Log,
             setup.Source, setup.Cancellation);
         var callbacks = setup.Callbacks;
 
         foreach (var cb in callbacks) cb.OnTrainingStart(state);
         for (int epoch = 0; epoch < setup.Epochs; epoch++)
         {
-            setup.Cancellation.ThrowIfCancellationRequested();
+            setup.ThrowIfCanceled();
             float lr = setup.Schedule?.Rate(setup.LearningRate, epoch, setup.Epochs) ?? setup.LearningRate;
             state.Epoch = epoch + 1;
             state.Step = 0;
@@ -51,26 +43,23 @@ public static class TrainingLoop
             state.Correct = 0;
             state.LearningRate = lr;
             state.CurrentEpoch = null;
-            var options = new BatchOptions
-            {
-                BatchSize = fetch,
-                Columns = adapter.Columns,
-                ShuffleSeed = setup.Shuffle ? EpochSeed(setup.Seed, epoch) : null,
-                ReuseBuffers = true,   // each fetch is copied into the step's tensors before the next is read
-            };
             state.EpochClock.Restart();
-            foreach (var batch in setup.Data.GetBatches(options))
+            int chunkIndex = 0;
+            foreach (var (table, _) in setup.Data.Chunks())
             {
-                for (int start = 0; start < batch.RowCount; start += bs)
+                // The engine permutes row indices itself (seeded per epoch, and per chunk when streaming).
+                int[]? order = setup.Shuffle ? Permutation(table.Rows, chunkIndex == 0 ? EpochSeed(setup.Seed, epoch) : EpochSeed(setup.Seed ^ (ulong)chunkIndex, epoch)) : null;
+                chunkIndex++;
+                for (int start = 0; start < table.Rows; start += bs)
                 {
-                    int count = Math.Min(bs, batch.RowCount - start);
+                    int count = Math.Min(bs, table.Rows - start);
                     if (x.Rows != count)
                     {
                         x.ResizeRows(count);
                         y.ResizeRows(count);
                         dz.ResizeRows(count);
                     }
-                    adapter.Fill(batch, start, count, x, y);
+                    adapter.Fill(table, order, start, count, x, y);
                     var logits = net.Forward(x, training: true);
                     float loss = setup.Loss.Compute(logits, y, dz);
                     state.Step++;
@@ -84,7 +73,7 @@ public static class TrainingLoop
                     state.SamplesDone += count;
                     state.LossSum += (double)loss * count;
                     for (int i = 0; i < callbacks.Count; i++) callbacks[i].OnBatchEnd(state);
-                    setup.Cancellation.ThrowIfCancellationRequested();
+                    setup.ThrowIfCanceled();
                 }
             }
             state.EpochClock.Stop();
@@ -115,4 +104,13 @@ public static class TrainingLoop
 
     /// <summary>The shuffle seed of an epoch: a fixed function of the run's seed and the epoch, so a run can be replayed.</summary>
     public static ulong EpochSeed(ulong seed, int epoch) => new Rng(seed ^ (0x9E3779B97F4A7C15UL * (ulong)(epoch + 1))).NextUInt64();
+
+    /// <summary>A seeded permutation of 0..n−1 (Fisher–Yates with the project's RNG, so it is the same on every machine).</summary>
+    public static int[] Permutation(int n, ulong seed)
+    {
+        var p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        new Rng(seed).Shuffle<int>(p);
+        return p;
+    }
 }

@@ -2,8 +2,7 @@ using DlBook.Engine.Losses;
 using DlBook.Engine.Networks;
 using DlBook.Engine.Optimizers;
 using DlBook.Engine.Schedules;
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Bridge;
 using DlBook.Trainers.Training.Adapters;
 
 namespace DlBook.Trainers.Training;
@@ -33,18 +32,26 @@ public sealed class TrainingSetup
     public int BatchSize { get; init; } = 10;
     /// <summary>Seed; the shuffle of each epoch is derived from it.</summary>
     public ulong Seed { get; init; }
-    /// <summary>Training data.</summary>
-    public required IDataView Data { get; init; }
+    /// <summary>Training rows, in engine-owned memory or streamed in chunks.</summary>
+    public required TrainingRows Data { get; init; }
     /// <summary>Columns → tensors.</summary>
     public required IBatchAdapter Adapter { get; init; }
     /// <summary>Callbacks, called in order.</summary>
     public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
-    /// <summary>Context for logging (optional).</summary>
-    public DlContext? Context { get; init; }
+    /// <summary>Where messages go (MLContext.Log through an ML.NET channel).</summary>
+    public TrainingLog Log { get; init; } = TrainingLog.None;
+    /// <summary>True once the run was cancelled from outside the token (MLContext.CancelExecution).</summary>
+    public Func<bool>? IsCanceled { get; init; }
     /// <summary>Log source name.</summary>
     public string Source { get; init; } = "Training";
     /// <summary>Shuffle each epoch (the book does).</summary>
     public bool Shuffle { get; init; } = true;
     /// <summary>Cancellation.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    internal void ThrowIfCanceled()
+    {
+        Cancellation.ThrowIfCancellationRequested();
+        if (IsCanceled?.Invoke() == true) throw new OperationCanceledException("Training was cancelled (MLContext.CancelExecution).");
+    }
 }

@@ -1,6 +1,5 @@
 using DlBook.Engine.Losses;
 using DlBook.Engine.Networks;
-using DlBook.Pipelines.Core;
 using DlBook.Trainers.Training.Adapters;
 
 namespace DlBook.Trainers.Training;
@@ -9,7 +8,7 @@ namespace DlBook.Trainers.Training;
 public sealed class TrainingState
 {
     internal TrainingState(Sequential network, ILoss loss, IBatchAdapter adapter, int epochs, long? samplesPerEpoch,
-        TrainingHistory history, DlContext? context, string source, CancellationToken cancellation)
+        TrainingHistory history, TrainingLog log, string source, CancellationToken cancellation)
     {
         Network = network;
         Loss = loss;
@@ -17,7 +16,7 @@ public sealed class TrainingState
         Epochs = epochs;
         SamplesPerEpoch = samplesPerEpoch;
         History = history;
-        Context = context;
+        LogSink = log;
         Source = source;
         Cancellation = cancellation;
     }
@@ -54,8 +53,8 @@ public sealed class TrainingState
     public EpochRecord? CurrentEpoch { get; internal set; }
     /// <summary>The history so far.</summary>
     public TrainingHistory History { get; }
-    /// <summary>The context, for its log (may be null in low-level use).</summary>
-    public DlContext? Context { get; }
+    /// <summary>Where <see cref="Log"/> writes.</summary>
+    public TrainingLog LogSink { get; }
     /// <summary>Log source name ("Mlp", …).</summary>
     public string Source { get; }
     /// <summary>Cancellation of the run.</summary>
@@ -75,5 +74,5 @@ public sealed class TrainingState
     }
 
     /// <summary>Writes to the context's log.</summary>
-    public void Log(LogLevel level, string message) => Context?.WriteLog(level, Source, message);
+    public void Log(LogLevel level, string message) => LogSink.Write(level, message);
 }

@@ -1,20 +1,10 @@
 using DlBook.Engine.Tensors;
-using DlBook.Pipelines.Data;
 
 namespace DlBook.Trainers.Training.Adapters;
 
-/// <summary>Copies shared by the adapters.</summary>
+/// <summary>Arg-max matching shared by the adapters.</summary>
 internal static class AdapterCopy
 {
-    public static void Features(DataBatch batch, string column, int start, int count, Tensor inputs)
-    {
-        var f = batch.Get<FloatColumnData>(column);
-        int size = inputs.RowSize;
-        if (f.RowSize != size)
-            throw new SchemaException($"Feature column '{column}' has {f.RowSize} values per row; the network expects {size}.");
-        f.Values.AsSpan(start * size, count * size).CopyTo(inputs.Data);
-    }
-
     public static int CountArgMaxMatches(Tensor logits, Tensor targets)
     {
         int rows = logits.Rows, n = logits.RowSize, correct = 0;

@@ -1,17 +1,14 @@
 using DlBook.Engine.Tensors;
-using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Bridge;
 
 namespace DlBook.Trainers.Training.Adapters;
 
 /// <summary>
-/// Turns rows of a <see cref="DataBatch"/> into the network's input and target tensors. This is all
-/// the training loop knows about columns: trainers differ in the adapter they pass.
+/// Turns rows of an <see cref="EngineTable"/> into the network's input and target tensors. This is all the training
+/// loop knows about columns: trainers differ in the adapter they pass.
 /// </summary>
 public interface IBatchAdapter
 {
-    /// <summary>The columns the loop requests from the data view.</summary>
-    IReadOnlyCollection<string> Columns { get; }
-
     /// <summary>Per-sample input shape, e.g. [784].</summary>
     int[] InputShape { get; }
 
@@ -22,10 +19,10 @@ public interface IBatchAdapter
     bool IsClassification { get; }
 
     /// <summary>
-    /// Copies rows [start, start+count) of <paramref name="batch"/> into <paramref name="inputs"/>
-    /// ([count, ..InputShape]) and <paramref name="targets"/> ([count, TargetSize]); both are already sized.
+    /// Copies rows order[start..start+count) of <paramref name="table"/> (rows start.. when order is null) into
+    /// <paramref name="inputs"/> ([count, ..InputShape]) and <paramref name="targets"/> ([count, TargetSize]), both already sized.
     /// </summary>
-    void Fill(DataBatch batch, int start, int count, Tensor inputs, Tensor targets);
+    void Fill(EngineTable table, int[]? order, int start, int count, Tensor inputs, Tensor targets);
 
     /// <summary>How many rows of <paramref name="logits"/> predict their target (argmax, or z &gt; 0 for a single output).</summary>
     int CountCorrect(Tensor logits, Tensor targets);

@@ -1,13 +1,11 @@
 using DlBook.Engine.Tensors;
-using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Bridge;
 
 namespace DlBook.Trainers.Training.Adapters;
 
-/// <summary>Multiclass: a float vector feature column and a Key label → x and one-hot targets.</summary>
-public sealed class OneHotKeyAdapter(string featureColumn, string labelColumn, int[] inputShape, int classes) : IBatchAdapter
+/// <summary>Multiclass: features and a class index (from a key label) → x and one-hot targets.</summary>
+public sealed class OneHotKeyAdapter(int[] inputShape, int classes) : IBatchAdapter
 {
-    /// <inheritdoc />
-    public IReadOnlyCollection<string> Columns { get; } = [featureColumn, labelColumn];
     /// <inheritdoc />
     public int[] InputShape { get; } = inputShape;
     /// <inheritdoc />
@@ -16,25 +14,19 @@ public sealed class OneHotKeyAdapter(string featureColumn, string labelColumn, i
     public bool IsClassification => true;
 
     /// <inheritdoc />
-    public void Fill(DataBatch batch, int start, int count, Tensor inputs, Tensor targets)
+    public void Fill(EngineTable table, int[]? order, int start, int count, Tensor inputs, Tensor targets)
     {
-        AdapterCopy.Features(batch, featureColumn, start, count, inputs);
-        var keys = batch.Get<KeyColumnData>(labelColumn).Keys;
+        table.GatherFeatures(order, start, count, inputs.Span);
+        var labels = table.Classes ?? throw new InvalidOperationException("The table holds no class labels.");
         var t = targets.Span;
         t.Clear();
         for (int r = 0; r < count; r++)
         {
-            uint k = keys[start + r];
-            if (k >= classes)
-                throw new InvalidDataException(
-                    $"Label column '{labelColumn}' has key {k} at row {RowLabel(batch, start + r)}, outside 0..{classes - 1}. " +
-                    "Fit the key mapping (MapValueToKey) on data that contains every class.");
-            t[r * classes + (int)k] = 1f;
+            int row = order is null ? start + r : order[start + r];
+            t[r * classes + (int)labels[row]] = 1f;
         }
     }
 
     /// <inheritdoc />
     public int CountCorrect(Tensor logits, Tensor targets) => AdapterCopy.CountArgMaxMatches(logits, targets);
-
-    private static string RowLabel(DataBatch batch, int r) => batch.FirstRow >= 0 ? (batch.FirstRow + r).ToString() : $"{r} of the batch";
 }

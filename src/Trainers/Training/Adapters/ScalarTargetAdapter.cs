@@ -1,16 +1,11 @@
 using DlBook.Engine.Tensors;
-using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Bridge;
 
 namespace DlBook.Trainers.Training.Adapters;
 
-/// <summary>
-/// One output per sample: binary classification (label 0/1 as a float, or a two-class Key) or
-/// regression (any float label).
-/// </summary>
-public sealed class ScalarTargetAdapter(string featureColumn, string labelColumn, int[] inputShape, bool binary) : IBatchAdapter
+/// <summary>One output per sample: binary classification (a Boolean, two-valued key or 0/1 label) or regression (a float label).</summary>
+public sealed class ScalarTargetAdapter(int[] inputShape, bool binary) : IBatchAdapter
 {
-    /// <inheritdoc />
-    public IReadOnlyCollection<string> Columns { get; } = [featureColumn, labelColumn];
     /// <inheritdoc />
     public int[] InputShape { get; } = inputShape;
     /// <inheritdoc />
@@ -19,26 +14,17 @@ public sealed class ScalarTargetAdapter(string featureColumn, string labelColumn
     public bool IsClassification => binary;
 
     /// <inheritdoc />
-    public void Fill(DataBatch batch, int start, int count, Tensor inputs, Tensor targets)
+    public void Fill(EngineTable table, int[]? order, int start, int count, Tensor inputs, Tensor targets)
     {
-        AdapterCopy.Features(batch, featureColumn, start, count, inputs);
+        table.GatherFeatures(order, start, count, inputs.Span);
         var t = targets.Span;
-        var label = batch.Columns.TryGetValue(labelColumn, out var c) ? c : batch.Get<FloatColumnData>(labelColumn);
-        switch (label)
+        if (table.Classes is { } classes)
+            for (int r = 0; r < count; r++) t[r] = classes[order is null ? start + r : order[start + r]];
+        else
         {
-            case KeyColumnData k:
-                for (int r = 0; r < count; r++) t[r] = k.Keys[start + r];
-                break;
-            case FloatColumnData f:
-                for (int r = 0; r < count; r++) t[r] = f.Values[(start + r) * f.RowSize];
-                break;
-            default:
-                throw new SchemaException($"Label column '{labelColumn}' holds {label.GetType().Name}; a scalar float or Key label is needed.");
+            var values = table.Targets ?? throw new InvalidOperationException("The table holds no labels.");
+            for (int r = 0; r < count; r++) t[r] = values[order is null ? start + r : order[start + r]];
         }
-        if (binary)
-            for (int r = 0; r < count; r++)
-                if (t[r] is not (0f or 1f))
-                    throw new InvalidDataException($"Label column '{labelColumn}' has value {t[r]} at row {start + r} of a batch; binary classification needs 0 or 1.");
     }
 
     /// <inheritdoc />

@@ -1,19 +1,17 @@
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
-using DlBook.Trainers.Packaging;
+using Microsoft.ML;
 
 namespace DlBook.Trainers.Training.Callbacks;
 
 /// <summary>
-/// Saves a model package after each epoch — every epoch (last) or only when the monitored metric
-/// improves (best). The file is written atomically, so a crash never leaves half a checkpoint.
+/// Saves an ML.NET model zip after each epoch — every epoch (last) or only when the monitored metric improves (best).
+/// The file is written to a temporary name and renamed, so a crash never leaves half a checkpoint.
 /// </summary>
-/// <param name="path">Package path.</param>
-/// <param name="snapshot">Builds a model from the network's current weights.</param>
-/// <param name="inputSchema">Schema saved with the model.</param>
+/// <param name="path">Model zip path.</param>
+/// <param name="snapshot">Builds a transformer from the network's current weights.</param>
+/// <param name="inputSchema">Schema saved with the model (the trainer's input).</param>
 /// <param name="bestOnly">Save only on improvement of <paramref name="monitor"/>.</param>
 /// <param name="monitor">The metric for <paramref name="bestOnly"/>.</param>
-public sealed class CheckpointCallback(string path, Func<ITransformer> snapshot, DataSchema inputSchema, bool bestOnly,
+public sealed class CheckpointCallback(string path, Func<ITransformer> snapshot, DataViewSchema inputSchema, bool bestOnly,
     MonitoredMetric monitor = MonitoredMetric.ValidationAccuracy) : ITrainingCallback
 {
     private readonly MetricTracker _tracker = new(monitor, 0);
@@ -26,7 +24,7 @@ public sealed class CheckpointCallback(string path, Func<ITransformer> snapshot,
     {
         bool improved = _tracker.Update(state.CurrentEpoch!);
         if (bestOnly && !improved) return;
-        ModelPackage.Save(snapshot(), inputSchema, path);
+        Packaging.ModelFiles.Save(new MLContext(), snapshot(), inputSchema, path);
         SavedEpoch = state.Epoch;
         state.Log(LogLevel.Trace, $"Checkpoint of epoch {state.Epoch} written to '{path}'.");
     }

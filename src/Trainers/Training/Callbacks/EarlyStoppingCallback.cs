@@ -1,4 +1,3 @@
-using DlBook.Pipelines.Core;
 
 namespace DlBook.Trainers.Training.Callbacks;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using DlBook.Pipelines.Core;
 
 namespace DlBook.Trainers.Training.Callbacks;
 

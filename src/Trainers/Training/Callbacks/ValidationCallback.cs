@@ -1,10 +1,9 @@
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Bridge;
 
 namespace DlBook.Trainers.Training.Callbacks;
 
 /// <summary>Measures loss and accuracy on a validation set after each epoch and writes them into the epoch's record.</summary>
-public sealed class ValidationCallback(IDataView validation, int batchSize = 1000) : ITrainingCallback
+public sealed class ValidationCallback(TrainingRows validation, int batchSize = 1000) : ITrainingCallback
 {
     /// <inheritdoc />
     public void OnEpochEnd(TrainingState state)

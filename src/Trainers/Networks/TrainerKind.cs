@@ -1,0 +1,8 @@
+namespace DlBook.Trainers.Networks;
+
+/// <summary>The trainers that produce a <see cref="NetworkTransformer"/>.</summary>
+public enum TrainerKind
+{
+    /// <summary>Multi-layer perceptron (the MNIST chapters).</summary>
+    Mlp,
+}
