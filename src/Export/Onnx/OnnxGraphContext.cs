@@ -66,6 +66,17 @@ public sealed class OnnxGraphContext
         return name;
     }
 
+    /// <summary>Adds a string constant (class names) and returns its name.</summary>
+    public string AddStringConstant(string hint, IReadOnlyList<string> values)
+    {
+        var name = UniqueName(hint);
+        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.String };
+        t.Dims.Add(values.Count);
+        foreach (var v in values) t.StringData.Add(ByteString.CopyFromUtf8(v));
+        _graph.Initializer.Add(t);
+        return name;
+    }
+
     /// <summary>Adds an int64 constant (shapes, axes) and returns its name.</summary>
     public string AddInt64Constant(string hint, ReadOnlySpan<long> values, ReadOnlySpan<int> shape)
     {

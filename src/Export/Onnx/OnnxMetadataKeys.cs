@@ -21,6 +21,8 @@ public static class OnnxMetadataKeys
     public const string ImageSize = "image_size";
     /// <summary>JSON array describing the affine preprocessing folded into the graph (offset, scale summary per step).</summary>
     public const string Preprocessing = "preprocessing";
+    /// <summary>What the PredictedLabel output holds: "class index (key - 1)", "label value" or "bool".</summary>
+    public const string PredictedLabel = "predicted_label";
     /// <summary>Activation producing Score (Softmax, Sigmoid, Identity).</summary>
     public const string ScoreActivation = "score_activation";
 }

@@ -1,27 +1,34 @@
-using DlBook.Pipelines.Catalogs;
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
+using DlBook.Export.Onnx;
+using DlBook.Pipelines.MlNet;
+using Microsoft.ML.Runtime;
 
-namespace DlBook.Export.Onnx;
+// In ML.NET's namespace, as ML.NET's own extension packages declare theirs: `using Microsoft.ML;` finds it.
+namespace Microsoft.ML;
 
-/// <summary>ONNX export on <c>ctx.Model</c>.</summary>
+/// <summary><c>mlContext.Model.ExportToOnnx(model, inputSchema, path)</c>: a whole fitted chain as one ONNX graph.</summary>
 public static class OnnxModelOperationsExtensions
 {
     /// <summary>
-    /// Writes <paramref name="model"/> as an ONNX file whose input is the raw feature column of
-    /// <paramref name="inputSchema"/> (normalisers folded in) and whose outputs are Score and, for
-    /// classifiers, PredictedLabel. The file is written to a temporary name and renamed.
+    /// Writes <paramref name="model"/> — a fitted chain holding a DlBook network — as an ONNX file whose inputs are the
+    /// raw columns of <paramref name="inputSchema"/> that feed the network (Concatenate and affine normalisers written as
+    /// nodes) and whose outputs are the network's columns (Score; Probability; PredictedLabel). The file is written to a
+    /// temporary name and renamed. Unlike ML.NET's <c>ConvertToOnnx</c>, a step that cannot be written is an error
+    /// naming it.
     /// </summary>
     /// <param name="catalog">The context's model catalog.</param>
-    /// <param name="model">A fitted pipeline ending in a trained network.</param>
+    /// <param name="model">A fitted pipeline with a DlBook trainer.</param>
     /// <param name="inputSchema">The schema of the data the pipeline was fitted on.</param>
     /// <param name="path">Destination .onnx file.</param>
     /// <param name="opset">ai.onnx opset, 13–21 (default 17).</param>
-    public static OnnxExportInfo ExportToOnnx(this ModelOperationsCatalog catalog, ITransformer model, DataSchema inputSchema, string path, int opset = OnnxExporter.DefaultOpset)
+    /// <exception cref="OnnxExportException">A step cannot be written, or the chain holds no DlBook network.</exception>
+    public static OnnxExportInfo ExportToOnnx(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string path, int opset = OnnxExporter.DefaultOpset)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
         var info = OnnxExporter.Export(model, inputSchema, path, new OnnxExportOptions { Opset = opset });
-        catalog.Context.WriteLog(LogLevel.Info, "OnnxExport",
-            $"Wrote {info.Path} (opset {info.Opset}, input {info.InputName}[{string.Join(",", info.InputShape)}], outputs {string.Join(", ", info.Outputs)}, {info.FoldedSteps} normaliser(s) folded, {info.NodeCount} nodes).");
+        var env = MlNetInternals.EnvironmentOf(catalog);
+        using var ch = env.Start("OnnxExport");
+        MlNetInternals.Send(ch, ChannelMessageKind.Info,
+            $"Wrote {info.Path} (opset {info.Opset}, input {info.InputName}, outputs {string.Join(", ", info.Outputs)}, {info.FoldedSteps} normaliser(s) folded, {info.NodeCount} nodes).");
         return info;
     }
 }

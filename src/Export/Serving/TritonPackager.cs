@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text;
 using DlBook.Export.Onnx;
 using DlBook.Export.Onnx.Proto;
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
 using Google.Protobuf;
+using Microsoft.ML;
 
 namespace DlBook.Export.Serving;
 
@@ -25,7 +24,7 @@ public static class TritonPackager
     }
 
     /// <summary>Exports <paramref name="model"/> to ONNX and packages it.</summary>
-    public static TritonPackage Write(ITransformer model, DataSchema? inputSchema, string repositoryDirectory, string modelName,
+    public static TritonPackage Write(ITransformer model, DataViewSchema inputSchema, string repositoryDirectory, string modelName,
         TritonOptions? options = null, int opset = OnnxExporter.DefaultOpset) =>
         Write(OnnxExporter.ToBytes(model, inputSchema, new OnnxExportOptions { Opset = opset, GraphName = modelName }),
             $"<{modelName}>", repositoryDirectory, modelName, options ?? new TritonOptions());

@@ -60,6 +60,15 @@ internal static class MlNetInternals
         return (SchemaShape)Call(m, null, [schema])!;
     }
 
+    /// <summary>The (output, input) column pairs of a one-to-one transformer (normalisers, key mappings, copies); null for other transformers.</summary>
+    public static (string OutputColumnName, string InputColumnName)[]? ColumnPairs(ITransformer transformer)
+    {
+        for (var t = transformer.GetType(); t is not null; t = t.BaseType)
+            if (t.GetField("ColumnPairs", Any | BindingFlags.DeclaredOnly) is { } f)
+                return ((string, string)[])f.GetValue(transformer)!;
+        return null;
+    }
+
     // ---- Saving: ModelSaveContext.CheckAtModel(), SetVersionInfo(VersionInfo), SaveBinaryStream(name, Action<BinaryWriter>), Writer.
 
     /// <summary>Writes a component header (signature, versions, loader) and its binary streams into an ML.NET model zip.</summary>
