@@ -4,9 +4,11 @@ using DlBook.Engine.Networks;
 using DlBook.Engine.Optimizers;
 using DlBook.Engine.Random;
 using DlBook.Engine.Tensors;
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
+using DlBook.Pipelines.Bridge;
+using DlBook.Trainers;
 using DlBook.Trainers.Mlp;
+using Microsoft.ML;
+using Microsoft.ML.Transforms;
 
 namespace DlBook.Bench;
 
@@ -15,10 +17,10 @@ namespace DlBook.Bench;
 /// "book-mlp 784-30x4-10 sigmoid"): one epoch of 50,000 samples with mini-batch 10 (sigmoid, cross-entropy,
 /// N(0,1/n_in) weights, SGD η = 0.1 with the book's λ/n L2), and inference at batch 10 and 10,000.
 /// Three training rows per network: the bare step loop over pre-made batches (what the PyTorch peer times:
-/// forward, loss, backward, L2, SGD step, no shuffle); the trainer's epochs, <c>ctx.Trainers.Mlp(...).Fit</c> on the
+/// forward, loss, backward, L2, SGD step, no shuffle); the trainer's epochs, <c>ml.MulticlassClassification.Trainers.Mlp(...).Fit</c> on the
 /// first 50,000 MNIST images as its history clocks them (seeded shuffle, gathering the mini-batches, accuracy
 /// counting, callbacks; learning-speed monitor off); and the whole 5-epoch <c>Fit</c> call (adds building the network,
-/// checking the schemas and the first read of the data view).
+/// checking the schemas and the bridge's one pass over the ML.NET data view).
 /// </summary>
 public sealed class MlpWorkload : IWorkload
 {
@@ -32,9 +34,11 @@ public sealed class MlpWorkload : IWorkload
     public void Run(BenchOptions options, BenchReport report)
     {
         DlBook.Engine.Kernels.Gemm.MaxThreads = options.Threads;
-        var ctx = new DlContext(seed: 1);
-        var mnist = MnistTraining(ctx);
-        var pixels = mnist.GetBatches(new BatchOptions { BatchSize = Samples, Columns = ["Features"] }).First().Get<FloatColumnData>("Features").Values;
+        var ml = new MLContext(seed: 1);
+        var mnist = MnistTraining(ml);
+        var table = TrainingRows.Open(mnist, new BridgeColumns("Features", null, LabelKind.None)).Table!;
+        var pixels = new float[Samples * 784];
+        table.GatherFeatures(null, 0, Samples, pixels);
         var rng = new Rng(7);
         var labels = new float[Samples * 10];
         for (int i = 0; i < Samples; i++) labels[i * 10 + (int)(rng.NextUInt64() % 10)] = 1f;
@@ -70,18 +74,18 @@ public sealed class MlpWorkload : IWorkload
             report.Add($"book-mlp {tag} sigmoid: train step loop, batch 10", "samples/s", Samples, Timing.SecondsPerCall(Epoch, epochOptions));
 
             const int FitEpochs = 5;
-            var trainer = ctx.Trainers.Mlp(new MlpOptions
+            var trainer = ml.MulticlassClassification.Trainers.Mlp(new MlpOptions
             {
-                HiddenLayers = hidden, Activation = Activation.Sigmoid, Cost = "CrossEntropy", Initializer = "Normal1OverFanIn",
+                HiddenLayers = hidden, Activation = Activation.Sigmoid, Cost = Cost.CrossEntropy, Initializer = Initializer.Normal1OverFanIn,
                 Epochs = FitEpochs, BatchSize = Batch, LearningRate = 0.1f, L2 = 5f, MonitorGradients = false, Seed = 1,
             });
             var epochSeconds = new List<double>();
             var fitOptions = options with { Repeats = Math.Min(options.Repeats, 5), TargetSeconds = 0.01 };
             var fits = Timing.SecondsPerCall(() => epochSeconds.AddRange(trainer.Fit(mnist).History!.Epochs.Select(e => e.Seconds)), fitOptions);
             // The epochs of the timed fits only (the warm-up fits come first in the list).
-            report.Add($"book-mlp {tag} sigmoid: MlpTrainer epoch on MNIST (history clock), batch 10", "samples/s", Samples,
+            report.Add($"book-mlp {tag} sigmoid: MlpTrainer epoch on MNIST via ML.NET (history clock), batch 10", "samples/s", Samples,
                 epochSeconds.Skip(epochSeconds.Count - fits.Length * FitEpochs).ToArray());
-            report.Add($"book-mlp {tag} sigmoid: MlpTrainer.Fit, 5 epochs incl. data load, batch 10", "samples/s", Samples * FitEpochs, fits);
+            report.Add($"book-mlp {tag} sigmoid: MlpTrainer.Fit via ML.NET, 5 epochs incl. data load, batch 10", "samples/s", Samples * FitEpochs, fits);
 
             foreach (int batch in new[] { 10, 10_000 })
             {
@@ -92,13 +96,13 @@ public sealed class MlpWorkload : IWorkload
     }
 
     /// <summary>The first 50,000 MNIST training images with their labels as keys, as the book trains on.</summary>
-    private static IDataView MnistTraining(DlContext ctx)
+    private static IDataView MnistTraining(MLContext ml)
     {
         var location = DlBook.Pipelines.DataSets.DataSetLocator.Locate(DlBook.Pipelines.DataSets.DataSetRegistry.Mnist);
         if (!location.Found)
             throw new FileNotFoundException($"MNIST was not found (searched {string.Join(", ", location.Searched)}); set DLBOOK_DATA or run 'dlbook data fetch mnist'.");
-        var all = ctx.Data.LoadIdx(location.PathOf("train-images-idx3-ubyte.gz"), location.PathOf("train-labels-idx1-ubyte.gz"));
-        var train = ctx.Data.TakeRows(all, Samples);   // as users and the CLI read it: pixels kept as bytes, scaled on gather
-        return ctx.Transforms.Conversion.MapValueToKey("Label").Fit(train).Transform(train);
+        var all = ml.Data.LoadFromIdx(location.PathOf("train-images-idx3-ubyte.gz"), location.PathOf("train-labels-idx1-ubyte.gz"));
+        var train = ml.Data.TakeRows(all, Samples);   // as users read it: an ML.NET view; the bridge keeps the pixels as bytes
+        return ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(train).Transform(train);
     }
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using DlBook.Pipelines.Core;
 using DlBook.Trainers.Experiments;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
 
 namespace DlBook.BookExperiments;
 
@@ -38,11 +39,10 @@ public static class Program
         var only = Opt("--sizes", "");
         Directory.CreateDirectory(outDir);
 
-        var ctx = new DlContext(seed: 1);
-        ctx.Log += (_, e) => { if (e.Level >= LogLevel.Info) Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {e}"); };
-        var raw = ctx.Data.LoadIdx(Path.Combine(data, "train-images-idx3-ubyte.gz"), Path.Combine(data, "train-labels-idx1-ubyte.gz"));
-        var keyed = ctx.Data.Cache(ctx.Transforms.Conversion.MapValueToKey("Label").Fit(raw).Transform(raw));
-        var book = new DlBook.Trainers.Experiments.BookExperiments(ctx, keyed);
+        var ml = new MLContext(seed: 1);
+        ml.Log += (_, e) => { if (e.Kind >= ChannelMessageKind.Info && e.Source.StartsWith("Mlp", StringComparison.Ordinal)) Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {e.Message}"); };
+        var raw = ml.Data.LoadFromIdx(Path.Combine(data, "train-images-idx3-ubyte.gz"), Path.Combine(data, "train-labels-idx1-ubyte.gz"));
+        var book = new DlBook.Trainers.Experiments.BookExperiments(ml, raw);
         var what = args[0];
 
         if (what is "speeds" or "all")
