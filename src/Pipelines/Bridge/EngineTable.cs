@@ -7,8 +7,8 @@ namespace DlBook.Pipelines.Bridge;
 /// </summary>
 public sealed class EngineTable
 {
-    private readonly float[]? _floats;
-    private readonly byte[]? _bytes;
+    private float[]? _floats;
+    private byte[]? _bytes;
     private readonly float _byteScale;
 
     internal EngineTable(int rows, int[] featureShape, float[]? floats, byte[]? bytes, float byteScale, uint[]? classes, float[]? targets, long[]? sourceRows)
@@ -37,7 +37,16 @@ public sealed class EngineTable
     /// <summary>True when the features are held as bytes (scaled on the way out).</summary>
     public bool FeaturesAsBytes => _bytes is not null;
     /// <summary>Bytes of memory the features and labels take.</summary>
-    public long Bytes => (_floats?.LongLength ?? 0) * 4 + (_bytes?.LongLength ?? 0) + (Classes?.LongLength ?? 0) * 4 + (Targets?.LongLength ?? 0) * 4;
+    public long Bytes => (long)Rows * FeatureSize * (FeaturesAsBytes ? 1 : 4) + (Classes?.LongLength ?? 0) * 4 + (Targets?.LongLength ?? 0) * 4;
+
+    /// <summary>Gives the feature memory back to the shared pool; the table must not be read afterwards.</summary>
+    internal void Release()
+    {
+        if (_bytes is { } b) System.Buffers.ArrayPool<byte>.Shared.Return(b);
+        if (_floats is { Length: > 0 } f) System.Buffers.ArrayPool<float>.Shared.Return(f);
+        _bytes = null;
+        _floats = null;
+    }
 
     /// <summary>
     /// The row of the source data view each row came from, when rows were skipped (missing label or features); null
@@ -62,7 +71,7 @@ public sealed class EngineTable
                     ByteScaling.Scale(bytes.AsSpan(order[start + i] * size, size), dst.Slice(i * size, size), _byteScale);
             return;
         }
-        var floats = _floats!;
+        var floats = _floats ?? throw new ObjectDisposedException(nameof(EngineTable), "The table was released when its training ended.");
         if (order is null) floats.AsSpan(start * size, count * size).CopyTo(dst);
         else
             for (int i = 0; i < count; i++)

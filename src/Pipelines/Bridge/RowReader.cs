@@ -53,7 +53,7 @@ internal sealed class RowReader : IDisposable
     public long Skipped { get; private set; }
     public long SourceRow => _source;
     public long NextSourceRow => _source + 1;
-    public ReadOnlySpan<float> Features => _dense;
+    public ReadOnlySpan<float> Features => _buffer.IsDense ? _buffer.GetValues() : _dense;
     public uint Class { get; private set; }
     public float Target { get; private set; }
     public bool RowIsComplete { get; private set; }
@@ -74,14 +74,13 @@ internal sealed class RowReader : IDisposable
         if (_buffer.Length != FeatureSize)
             throw new SchemaException($"{Columns.Reader}: row {_source} of feature column '{Columns.Feature}' has {_buffer.Length} values; the column type says {FeatureSize}.");
         var values = _buffer.GetValues();
-        if (_buffer.IsDense) values.CopyTo(_dense);
-        else
+        if (!_buffer.IsDense)
         {
             Array.Clear(_dense);
             var indices = _buffer.GetIndices();
             for (int i = 0; i < indices.Length; i++) _dense[indices[i]] = values[i];
         }
-        RowIsComplete = !HasNaN(_dense) && ReadLabel();
+        RowIsComplete = !ByteScaling.HasNaN(Features) && ReadLabel();
         if (!RowIsComplete) Skipped++;
         return true;
     }
@@ -117,12 +116,6 @@ internal sealed class RowReader : IDisposable
             Target = v;
         }
         return true;
-    }
-
-    private static bool HasNaN(ReadOnlySpan<float> v)
-    {
-        for (int i = 0; i < v.Length; i++) if (float.IsNaN(v[i])) return true;
-        return false;
     }
 
     public void Dispose() => _cursor.Dispose();

@@ -7,7 +7,7 @@ namespace DlBook.Pipelines.Bridge;
 /// a memory budget, otherwise streamed in chunks of that size, one sequential cursor pass per
 /// epoch (each chunk shuffled on its own).
 /// </summary>
-public sealed class TrainingRows
+public sealed class TrainingRows : IDisposable
 {
     private readonly IDataView _data;
     private readonly long _chunkRows;
@@ -57,7 +57,8 @@ public sealed class TrainingRows
             return new TrainingRows(data, columns, t, chunkRows, reader.FeatureShape, reader.Classes, t.Rows, reader.Skipped);
         }
         long rows = table!.Rows;
-        while (DataBridge.ReadChunk(reader, chunkRows, out _) is { } next) rows += next.Rows;
+        table.Release();
+        while (DataBridge.ReadChunk(reader, chunkRows, out _) is { } next) { rows += next.Rows; next.Release(); }
         return new TrainingRows(data, columns, null, chunkRows, reader.FeatureShape, reader.Classes, rows, reader.Skipped);
     }
 
@@ -72,7 +73,8 @@ public sealed class TrainingRows
         long offset = 0;
         while (DataBridge.ReadChunk(reader, _chunkRows, out _) is { } chunk)
         {
-            yield return (chunk, offset);
+            try { yield return (chunk, offset); }
+            finally { chunk.Release(); }
             offset = reader.NextSourceRow;
         }
     }
@@ -83,6 +85,9 @@ public sealed class TrainingRows
         using var reader = new RowReader(_data, Columns);
         return DataBridge.ReadChunk(reader, count, out _) ?? Empty(reader);
     }
+
+    /// <summary>Gives the rows' memory back to the shared pool (the trainers do when Fit ends).</summary>
+    public void Dispose() => Table?.Release();
 
     private static EngineTable Empty(RowReader reader) =>
         new(0, reader.FeatureShape, [], null, 1f, reader.Columns.Kind == LabelKind.Key || reader.BinaryAsClass ? [] : null,

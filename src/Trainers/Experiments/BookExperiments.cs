@@ -48,7 +48,7 @@ public sealed class BookExperiments(MLContext ml, IDataView mnistTraining)
         var (inputs, hidden, outputs) = Split(sizes);
         var loss = LossFactory.Create("CrossEntropy");
         var adapter = new OneHotKeyAdapter([inputs], outputs);
-        var rows = Pipelines.Bridge.TrainingRows.Open(ml.Data.TakeRows(Training, samples), new BridgeColumns("Features", "Label", LabelKind.Key, "The learning-speed measurement"));
+        using var rows = Pipelines.Bridge.TrainingRows.Open(ml.Data.TakeRows(Training, samples), new BridgeColumns("Features", "Label", LabelKind.Key, "The learning-speed measurement"));
         var (x, y) = GradientMonitor.FirstRows(rows, adapter, samples);
         var seedList = Enumerable.Range(firstSeed, seeds).ToArray();
         var perSeed = seedList.Select(seed =>

@@ -79,11 +79,12 @@ public sealed class MlpTrainer : IEstimator<NetworkTransformer>
         ArgumentNullException.ThrowIfNull(input);
         var o = Options;
         Validate(o);
+        _env.ComponentCatalog.RegisterDlBook();   // so Model.Load of this context reads what it trains
         var host = _env.Register("Mlp");
         using var channel = host.Start("Training");
         var log = new TrainingLog(channel);
         var columns = Columns;
-        var rows = TrainingRows.Open(input, columns, o.MemoryBudgetBytes);
+        using var rows = TrainingRows.Open(input, columns, o.MemoryBudgetBytes);
         if (rows.Rows == 0)
             throw new InvalidDataException($"{columns.Reader} has no rows to train on{(rows.Skipped > 0 ? $": all {rows.Skipped:N0} rows have a missing label or a NaN feature" : "")}. Check the data (file, split, filters).");
         if (rows.Skipped > 0) log.Write(LogLevel.Warning, $"Skipped {rows.Skipped:N0} training rows with a missing label or a NaN feature (as ML.NET's trainers do).");
@@ -106,9 +107,9 @@ public sealed class MlpTrainer : IEstimator<NetworkTransformer>
 
         string? report = o.ReportDirectory ?? (o.CheckpointPath is { } cp ? Path.GetDirectoryName(Path.GetFullPath(cp)) : null);
         var callbacks = new List<ITrainingCallback>();
-        if (o.ValidationSet is { } validationView)
+        using var validation = o.ValidationSet is { } v ? TrainingRows.Open(v, columns with { Reader = $"{columns.Reader}'s validation set" }, o.MemoryBudgetBytes) : null;
+        if (o.ValidationSet is { } validationView && validation is not null)
         {
-            var validation = TrainingRows.Open(validationView, columns with { Reader = $"{columns.Reader}'s validation set" }, o.MemoryBudgetBytes);
             CheckValidation(rows, validation, labels, validationView);
             callbacks.Add(new ValidationCallback(validation));
         }
