@@ -1,322 +1,168 @@
-using System.Runtime.InteropServices;
-using DlBook.Pipelines.Core;
-using I = DlBook.Export.Runtime.OrtApiIndex;
+using Microsoft.ML.OnnxRuntime;
 
 namespace DlBook.Export.Runtime;
 
 /// <summary>
-/// An ONNX Runtime inference session over one model: its inputs, outputs and metadata, and
-/// <c>Run</c>. Input buffers are pinned and passed to ORT without a copy. Safe to call
-/// <c>Run</c> from several threads; dispose to free the native session.
+/// An ONNX model loaded in ONNX Runtime through the official binding (Microsoft.ML.OnnxRuntime.Managed), with typed
+/// errors: a missing or broken file is an <see cref="OnnxModelLoadException"/> naming it, a CUDA provider that cannot
+/// be used an <see cref="OnnxRuntimeProviderException"/> saying what to install (or a CPU fallback with a warning),
+/// and a missing native library an <see cref="OnnxRuntimeNotFoundException"/>. <see cref="Runner"/> gives the
+/// allocation-free batch path the scorer uses; <see cref="Session"/> is the binding's own session for anything else.
 /// </summary>
-public sealed unsafe class OnnxSession : IDisposable
+public sealed class OnnxSession : IDisposable
 {
-    private readonly OrtApi _api;
-    private readonly OrtHandle _session;
-    private readonly nint[] _inputNames;
-    private readonly nint[] _outputNames;
-    private bool _disposed;
+    /// <summary>What an app needs for CUDA, said by every GPU error.</summary>
+    public const string CudaRequirements =
+        "To run on an NVIDIA GPU, reference the NuGet package Microsoft.ML.OnnxRuntime.Gpu.Linux 1.32.0 instead of Microsoft.ML.OnnxRuntime " +
+        "(never both in one app: the CPU library would shadow the GPU one) and install CUDA 13 (libcudart.so.13, libcublas.so.13), cuDNN 9 and an NVIDIA driver; " +
+        "or allow the CPU fallback.";
 
-    private OnnxSession(OnnxRuntimeLibrary library, OrtHandle session, string modelName, string provider)
+    private OnnxSession(InferenceSession session, string name, string provider)
     {
-        Library = library;
-        _api = library.Api;
-        _session = session;
-        ModelName = modelName;
+        Session = session;
+        ModelName = name;
         ExecutionProvider = provider;
-        nint s = session.DangerousGetHandle();
-        Inputs = ReadInfos(s, input: true);
-        Outputs = ReadInfos(s, input: false);
-        Metadata = _api.ReadMetadata(s, library.Allocator, out var producer, out var graph, out var description, out var version);
-        ProducerName = producer;
-        GraphName = graph;
-        Description = description;
-        ModelVersion = version;
-        _inputNames = Inputs.Select(i => Marshal.StringToCoTaskMemUTF8(i.Name)).ToArray();
-        _outputNames = Outputs.Select(o => Marshal.StringToCoTaskMemUTF8(o.Name)).ToArray();
-        _allOutputs = Enumerable.Range(0, Outputs.Count).ToArray();
+        Inputs = session.InputMetadata.Select(kv => Info(kv.Key, kv.Value)).ToArray();
+        Outputs = session.OutputMetadata.Select(kv => Info(kv.Key, kv.Value)).ToArray();
+        var meta = session.ModelMetadata;
+        Metadata = meta.CustomMetadataMap.ToDictionary(kv => kv.Key, kv => kv.Value);
+        ProducerName = meta.ProducerName;
+        GraphName = meta.GraphName;
+        Description = meta.Description;
+        ModelVersion = meta.Version;
     }
 
-    private readonly int[] _allOutputs;
-
-    /// <summary>Opens the model file <paramref name="modelPath"/>.</summary>
-    /// <exception cref="OnnxModelLoadException">Missing, non-ONNX or truncated file.</exception>
-    /// <exception cref="OnnxRuntimeNotFoundException">No ONNX Runtime library.</exception>
-    /// <exception cref="OnnxRuntimeProviderException">CUDA requested, unavailable, and no fallback allowed.</exception>
+    /// <summary>Loads <paramref name="modelPath"/>.</summary>
+    /// <exception cref="OnnxModelLoadException">The file is missing, not ONNX, truncated or uses operators this runtime lacks.</exception>
+    /// <exception cref="OnnxRuntimeProviderException">CUDA was asked for, cannot be used, and <see cref="OnnxSessionOptions.FallbackToCpu"/> is false.</exception>
+    /// <exception cref="OnnxRuntimeNotFoundException">ONNX Runtime's native library cannot be loaded.</exception>
     public static OnnxSession Open(string modelPath, OnnxSessionOptions? options = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
         var full = Path.GetFullPath(modelPath);
         if (!File.Exists(full))
-            throw new OnnxModelLoadException(OnnxErrorCode.NoSuchFile, $"ONNX model file '{full}' does not exist. Export one with 'dlbook export' or ctx.Model.ExportToOnnx.");
-        return Create(options ?? new OnnxSessionOptions(), full,
-            (lib, so) => (lib.Api.CreateSession(lib.Env, full, so, out var e), e));
+            throw new OnnxModelLoadException(OnnxErrorCode.NoSuchFile, $"ONNX model '{modelPath}' does not exist. Export one with `dlbook export` or mlContext.Model.ExportToOnnx.");
+        return Create(o => new InferenceSession(full, o), modelPath, options ?? new OnnxSessionOptions());
     }
 
-    /// <summary>Creates a session from the bytes of an ONNX model.</summary>
-    public static OnnxSession FromBytes(byte[] model, OnnxSessionOptions? options = null, string name = "<in-memory model>") =>
-        Create(options ?? new OnnxSessionOptions(), name, (lib, so) => (lib.Api.CreateSessionFromArray(lib.Env, model, so, out var e), e));
-
-    private static OnnxSession Create(OnnxSessionOptions options, string name,
-        Func<OnnxRuntimeLibrary, nint, (nint Session, (OnnxErrorCode Code, string Message)? Error)> create)
+    /// <summary>Loads a model from its bytes; <paramref name="name"/> names it in messages.</summary>
+    public static OnnxSession FromBytes(byte[] model, OnnxSessionOptions? options = null, string name = "<in-memory model>")
     {
-        var lib = OnnxRuntimeLibrary.Load(options.LibraryPath);
-        bool wantCuda = options.GpuDeviceId is not null;
-        using var so = NewOptions(lib, options, wantCuda, out bool cuda);
-        var (session, error) = create(lib, so.DangerousGetHandle());
-        if (error is not null && cuda && options.FallbackToCpu)
-        {
-            // The GPU build accepted the provider but could not start it (no device, driver mismatch): retry on CPU.
-            options.Log?.Invoke(LogLevel.Warning, $"CUDA execution provider failed to start for '{name}' ([{error.Value.Code}] {error.Value.Message}); running on CPU.");
-            using var cpu = NewOptions(lib, options, false, out _);
-            (session, error) = create(lib, cpu.DangerousGetHandle());
-            cuda = false;
-        }
-        if (error is { } e)
-            throw new OnnxModelLoadException(e.Code, $"Cannot load ONNX model '{name}': [{e.Code}] {e.Message}{Hint(e.Code)}");
-        return new OnnxSession(lib, new OrtHandle(lib.Api, I.ReleaseSession, session), name, cuda ? $"CUDA:{options.GpuDeviceId}" : "CPU");
+        ArgumentNullException.ThrowIfNull(model);
+        return Create(o => new InferenceSession(model, o), name, options ?? new OnnxSessionOptions());
     }
 
-    private static string Hint(OnnxErrorCode code) => code switch
+    private static OnnxSession Create(Func<SessionOptions, InferenceSession> open, string name, OnnxSessionOptions options)
     {
-        OnnxErrorCode.InvalidProtobuf => " — the file is not an ONNX model, or it is truncated or damaged; re-export it (dlbook export).",
-        OnnxErrorCode.InvalidGraph => " — the graph is malformed; re-export it with a supported opset (13–21).",
-        OnnxErrorCode.NotImplemented => " — this ONNX Runtime lacks an operator or opset the model uses; export with a lower opset or upgrade ONNX Runtime.",
-        _ => "",
-    };
-
-    private static OrtHandle NewOptions(OnnxRuntimeLibrary lib, OnnxSessionOptions options, bool wantCuda, out bool cuda)
-    {
-        var api = lib.Api;
-        var so = new OrtHandle(api, I.ReleaseSessionOptions, api.CreateSessionOptions());
+        SessionOptions? so = null;
         try
         {
-            nint h = so.DangerousGetHandle();
-            api.SetSessionLogSeverityLevel(h, 2);
-            api.SetGraphOptimizationLevel(h, (int)options.GraphOptimization);
-            if (options.IntraOpThreads > 0) api.SetIntraOpNumThreads(h, options.IntraOpThreads);
-            if (options.InterOpThreads > 0) api.SetInterOpNumThreads(h, options.InterOpThreads);
-            if (options.AllowSpinning is bool spin) api.AddSessionConfigEntry(h, "session.intra_op.allow_spinning", spin ? "1" : "0");
-            cuda = false;
-            if (wantCuda)
+            so = NewOptions(options);
+            string provider = "CPU";
+            if (options.GpuDeviceId is int device)
             {
-                var failure = api.TryAppendCuda(h, options.GpuDeviceId!.Value);
-                if (failure is null) cuda = true;
-                else
+                try
                 {
-                    var providers = string.Join(", ", api.AvailableProviders());
-                    var why = $"the CUDA execution provider cannot be used with the ONNX Runtime at '{lib.Location}' (version {lib.Version}, providers: {providers}): [{failure.Value.Code}] {failure.Value.Message}";
+                    so.AppendExecutionProvider_CUDA(device);
+                    provider = $"CUDA:{device}";
+                }
+                catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+                {
                     if (!options.FallbackToCpu)
-                        throw new OnnxRuntimeProviderException(failure.Value.Code,
-                            $"GPU device {options.GpuDeviceId} was requested but {why}. Use ORT's GPU build: unpack onnxruntime-linux-x64-gpu-<version>.tgz from ONNX Runtime's GitHub releases " +
-                            $"(it holds libonnxruntime.so.1 and libonnxruntime_providers_cuda.so; CUDA 12 and cuDNN 9 must be installed) and set {OnnxRuntimeLibrary.EnvironmentVariable}=<dir>/lib/libonnxruntime.so.1 " +
-                            "(or pass LibraryPath), or pass fallbackToCpu: true to run on CPU.");
-                    options.Log?.Invoke(LogLevel.Warning, $"GPU device {options.GpuDeviceId} was requested but {why}; falling back to CPU.");
+                        throw new OnnxRuntimeProviderException(OnnxErrorCode.EpFail,
+                            $"CUDA device {device} cannot be used by this ONNX Runtime ({e.Message.Trim()}). {CudaRequirements}");
+                    options.Log?.Invoke($"CUDA device {device} cannot be used ({FirstLine(e.Message)}); running '{name}' on CPU. {CudaRequirements}");
+                    so.Dispose();
+                    so = NewOptions(options);
                 }
             }
-            return so;
+            return new OnnxSession(open(so), name, provider);
         }
-        catch
+        catch (OnnxRuntimeException e)
         {
-            so.Dispose();
-            throw;
+            throw new OnnxModelLoadException(OnnxErrorCode.InvalidProtobuf,
+                $"ONNX model '{name}' cannot be loaded: {FirstLine(e.Message)}. Pass a complete .onnx file (re-export it with `dlbook export`).");
         }
-    }
-
-    private IReadOnlyList<OnnxValueInfo> ReadInfos(nint s, bool input)
-    {
-        int n = input ? _api.InputCount(s) : _api.OutputCount(s);
-        var list = new OnnxValueInfo[n];
-        for (int i = 0; i < n; i++)
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or BadImageFormatException)
         {
-            var name = _api.InputOrOutputName(s, i, input, Library.Allocator);
-            var (type, dims, symbolic, _) = _api.InputOrOutputType(s, i, input);
-            list[i] = new OnnxValueInfo(name, type, dims, symbolic);
-        }
-        return list;
-    }
-
-    /// <summary>The library running this session.</summary>
-    public OnnxRuntimeLibrary Library { get; }
-
-    /// <summary>The model file (or the name given for an in-memory model), used in messages.</summary>
-    public string ModelName { get; }
-
-    /// <summary>"CPU" or "CUDA:&lt;device&gt;".</summary>
-    public string ExecutionProvider { get; }
-
-    /// <summary>The graph inputs.</summary>
-    public IReadOnlyList<OnnxValueInfo> Inputs { get; }
-
-    /// <summary>The graph outputs.</summary>
-    public IReadOnlyList<OnnxValueInfo> Outputs { get; }
-
-    /// <summary>The model's custom metadata (metadata_props).</summary>
-    public IReadOnlyDictionary<string, string> Metadata { get; }
-
-    /// <summary>producer_name of the model.</summary>
-    public string ProducerName { get; }
-
-    /// <summary>The graph's name.</summary>
-    public string GraphName { get; }
-
-    /// <summary>The model's doc_string.</summary>
-    public string Description { get; }
-
-    /// <summary>model_version.</summary>
-    public long ModelVersion { get; }
-
-    // For the per-Run overhead benchmark, which calls ORT's Run directly beside this binding's Run.
-    internal OrtApi Api => _api;
-    internal nint NativeHandle => _session.DangerousGetHandle();
-    internal nint InputNamePointer(int index) => _inputNames[index];
-    internal nint OutputNamePointer(int index) => _outputNames[index];
-
-    /// <summary>The input named <paramref name="name"/>, or null.</summary>
-    public OnnxValueInfo? Input(string name) => Inputs.FirstOrDefault(i => i.Name == name);
-
-    /// <summary>The output named <paramref name="name"/>, or null.</summary>
-    public OnnxValueInfo? Output(string name) => Outputs.FirstOrDefault(o => o.Name == name);
-
-    /// <summary>Runs the model on one float32 input and returns every output (convenience for single-input models).</summary>
-    public IReadOnlyList<OnnxTensor> Run(string inputName, float[] data, params long[] shape) =>
-        Run([OnnxTensor.Float(inputName, data, shape)]);
-
-    /// <summary>
-    /// Runs the model. Every model input must be given once, with the model's element type and a shape
-    /// matching its fixed dimensions. Returns the requested outputs (all when <paramref name="outputNames"/> is null), in that order.
-    /// </summary>
-    /// <exception cref="OnnxInputException">An input is unknown, missing, or has the wrong type or shape.</exception>
-    /// <exception cref="OnnxRuntimeException">ORT failed while running.</exception>
-    public IReadOnlyList<OnnxTensor> Run(IReadOnlyList<OnnxTensor> inputs, IReadOnlyList<string>? outputNames = null)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        int n = inputs.Count;
-        var inputIndex = new int[n];
-        for (int k = 0; k < n; k++) inputIndex[k] = Validate(inputs[k], inputs, k);
-        if (n != Inputs.Count)
-        {
-            var missing = Inputs.Where(i => !inputs.Any(t => t.Name == i.Name)).Select(i => $"'{i.Name}' {i.Describe()}");
-            throw new OnnxInputException($"Model '{ModelName}' needs input(s) {string.Join(", ", missing)}, which were not given.");
-        }
-        int[] outputIndex;
-        if (outputNames is null) outputIndex = _allOutputs;
-        else
-        {
-            outputIndex = new int[outputNames.Count];
-            for (int k = 0; k < outputIndex.Length; k++)
-            {
-                outputIndex[k] = IndexOf(Outputs, outputNames[k]);
-                if (outputIndex[k] < 0)
-                    throw new OnnxInputException($"Model '{ModelName}' has no output '{outputNames[k]}'. Its outputs: {string.Join(", ", Outputs.Select(o => $"{o.Name} {o.Describe()}"))}.");
-            }
-        }
-        int m = outputIndex.Length;
-
-        var pins = new GCHandle[n];
-        int rankSum = 0;
-        for (int k = 0; k < n; k++) rankSum += inputs[k].Shape.Length;
-        long* shapes = stackalloc long[rankSum];
-        nint* names = stackalloc nint[n];
-        nint* values = stackalloc nint[n];
-        nint* outNames = stackalloc nint[m];
-        nint* outValues = stackalloc nint[m];
-        for (int k = 0; k < n; k++) values[k] = 0;
-        for (int k = 0; k < m; k++) { outValues[k] = 0; outNames[k] = _outputNames[outputIndex[k]]; }
-        bool added = false;
-        try
-        {
-            _session.DangerousAddRef(ref added);
-            long* shape = shapes;
-            for (int k = 0; k < n; k++)
-            {
-                var t = inputs[k];
-                names[k] = _inputNames[inputIndex[k]];
-                pins[k] = GCHandle.Alloc(t.Data, GCHandleType.Pinned);
-                for (int d = 0; d < t.Shape.Length; d++) shape[d] = t.Shape[d];
-                long bytes = t.Length * (t.ElementType == OnnxElementType.Float ? 4 : 8);
-                values[k] = _api.CreateTensorWithData(Library.CpuMemory, (void*)pins[k].AddrOfPinnedObject(), bytes,
-                    shape, t.Shape.Length, t.ElementType, out var status);
-                shape += t.Shape.Length;
-                _api.Check(status, $"Creating input tensor '{t.Name}' for model '{ModelName}'");
-            }
-            _api.Check(_api.Run(_session.DangerousGetHandle(), names, values, n, outNames, outValues, m), $"Running model '{ModelName}'");
-            var result = new OnnxTensor[m];
-            for (int k = 0; k < m; k++) result[k] = ReadOutput(Outputs[outputIndex[k]].Name, outValues[k]);
-            return result;
+            throw new OnnxRuntimeNotFoundException(
+                $"ONNX Runtime's native library could not be loaded ({FirstLine(e.InnerException?.Message ?? e.Message)}). " +
+                "Reference the NuGet package Microsoft.ML.OnnxRuntime 1.32.0 (CPU) or Microsoft.ML.OnnxRuntime.Gpu.Linux 1.32.0 (CUDA) in the app, so that libonnxruntime.so is copied beside it.");
         }
         finally
         {
-            for (int k = 0; k < n; k++) _api.Release(I.ReleaseValue, values[k]);
-            for (int k = 0; k < m; k++) _api.Release(I.ReleaseValue, outValues[k]);
-            foreach (var p in pins) if (p.IsAllocated) p.Free();
-            if (added) _session.DangerousRelease();
+            so?.Dispose();
         }
     }
 
-    private int Validate(OnnxTensor t, IReadOnlyList<OnnxTensor> all, int k)
+    private static SessionOptions NewOptions(OnnxSessionOptions o)
     {
-        int index = IndexOf(Inputs, t.Name);
-        if (index < 0)
-            throw new OnnxInputException($"'{t.Name}' is not an input of model '{ModelName}'. Its inputs: {string.Join(", ", Inputs.Select(i => $"{i.Name} {i.Describe()}"))}.");
-        for (int j = 0; j < k; j++)
-            if (all[j].Name == t.Name) throw new OnnxInputException($"Input '{t.Name}' of model '{ModelName}' was given twice.");
-        var info = Inputs[index];
-        bool ok = info.ElementType == t.ElementType && info.Dimensions.Length == t.Shape.Length;
-        for (int d = 0; ok && d < t.Shape.Length; d++) ok = info.Dimensions[d] < 0 || info.Dimensions[d] == t.Shape[d];
-        if (!ok)
-            throw new OnnxInputException($"Input '{t.Name}' of model '{ModelName}' expects {info.Describe()}, got {OnnxValueInfo.TypeName(t.ElementType)}[{string.Join(",", t.Shape)}].");
-        return index;
-    }
-
-    private static int IndexOf(IReadOnlyList<OnnxValueInfo> list, string name)
-    {
-        for (int i = 0; i < list.Count; i++) if (list[i].Name == name) return i;
-        return -1;
-    }
-
-    private OnnxTensor ReadOutput(string name, nint value)
-    {
-        var (type, dims, data) = _api.TensorOf(value);
-        long count = 1;
-        foreach (var d in dims) count *= d;
-        int len = checked((int)count);
-        switch (type)
+        var so = new SessionOptions
         {
-            case OnnxElementType.Float:
-                var f = new float[len];
-                new ReadOnlySpan<float>((void*)data, len).CopyTo(f);
-                return OnnxTensor.Float(name, f, dims);
-            case OnnxElementType.Int64:
-                var l = new long[len];
-                new ReadOnlySpan<long>((void*)data, len).CopyTo(l);
-                return OnnxTensor.Int64(name, l, dims);
-            case OnnxElementType.Int32:
-                var i32 = new ReadOnlySpan<int>((void*)data, len);
-                var li = new long[len];
-                for (int i = 0; i < len; i++) li[i] = i32[i];
-                return OnnxTensor.Int64(name, li, dims);
-            case OnnxElementType.Bool:
-                var b = new ReadOnlySpan<byte>((void*)data, len);
-                var lb = new long[len];
-                for (int i = 0; i < len; i++) lb[i] = b[i] != 0 ? 1 : 0;
-                return OnnxTensor.Int64(name, lb, dims);
-            case OnnxElementType.Double:
-                var d64 = new ReadOnlySpan<double>((void*)data, len);
-                var fd = new float[len];
-                for (int i = 0; i < len; i++) fd[i] = (float)d64[i];
-                return OnnxTensor.Float(name, fd, dims);
-            default:
-                throw new OnnxRuntimeException(OnnxErrorCode.NotImplemented, $"Output '{name}' of model '{ModelName}' is {OnnxValueInfo.TypeName(type)}; this binding reads float32, float64, int32, int64 and bool outputs.");
-        }
+            IntraOpNumThreads = o.IntraOpThreads,
+            InterOpNumThreads = o.InterOpThreads,
+            GraphOptimizationLevel = o.GraphOptimization switch
+            {
+                OnnxGraphOptimizationLevel.DisableAll => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                OnnxGraphOptimizationLevel.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                OnnxGraphOptimizationLevel.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            },
+        };
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", o.AllowSpinning == true ? "1" : "0");
+        so.AddSessionConfigEntry("session.inter_op.allow_spinning", o.AllowSpinning == true ? "1" : "0");
+        return so;
+    }
+
+    private static string FirstLine(string s) => s.Split('\n', 2)[0].Trim();
+
+    private static OnnxValueInfo Info(string name, NodeMetadata m)
+    {
+        var type = m.IsTensor ? (OnnxElementType)(int)m.ElementDataType : OnnxElementType.Undefined;
+        return new OnnxValueInfo(name, type, m.Dimensions.Select(d => (long)d).ToArray(), m.SymbolicDimensions ?? new string[m.Dimensions.Length]);
+    }
+
+    /// <summary>The binding's session.</summary>
+    public InferenceSession Session { get; }
+    /// <summary>The file (or name) the model came from.</summary>
+    public string ModelName { get; }
+    /// <summary>"CPU" or "CUDA:&lt;device&gt;".</summary>
+    public string ExecutionProvider { get; }
+    /// <summary>The model's inputs.</summary>
+    public IReadOnlyList<OnnxValueInfo> Inputs { get; }
+    /// <summary>The model's outputs.</summary>
+    public IReadOnlyList<OnnxValueInfo> Outputs { get; }
+    /// <summary>The model's metadata_props.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+    /// <summary>producer_name.</summary>
+    public string ProducerName { get; }
+    /// <summary>The graph's name.</summary>
+    public string GraphName { get; }
+    /// <summary>doc_string.</summary>
+    public string Description { get; }
+    /// <summary>model_version.</summary>
+    public long ModelVersion { get; }
+
+    /// <summary>The input called <paramref name="name"/>, or null.</summary>
+    public OnnxValueInfo? Input(string name) => Inputs.FirstOrDefault(i => i.Name == name);
+    /// <summary>The output called <paramref name="name"/>, or null.</summary>
+    public OnnxValueInfo? Output(string name) => Outputs.FirstOrDefault(o => o.Name == name);
+
+    /// <summary>
+    /// A runner for batches of up to <paramref name="batchSize"/> rows of the float input <paramref name="inputName"/>
+    /// (the only input when null), writing the float outputs <paramref name="outputNames"/> into buffers it owns.
+    /// </summary>
+    public OnnxBatchRunner Runner(int batchSize, string? inputName = null, IReadOnlyList<string>? outputNames = null) =>
+        new(this, batchSize, inputName, outputNames);
+
+    /// <summary>Runs one float input of <paramref name="rows"/> rows (allocating; for tests and one-off calls) and returns the float outputs.</summary>
+    public IReadOnlyDictionary<string, float[]> Run(string inputName, float[] data, int rows)
+    {
+        using var runner = Runner(rows, inputName);
+        runner.Run(data, rows);
+        return runner.OutputNames.ToDictionary(n => n, n => runner.Output(n).ToArray());
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        _session.Dispose();
-        foreach (var p in _inputNames) Marshal.FreeCoTaskMem(p);
-        foreach (var p in _outputNames) Marshal.FreeCoTaskMem(p);
-    }
+    public void Dispose() => Session.Dispose();
 }

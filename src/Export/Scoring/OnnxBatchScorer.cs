@@ -1,101 +1,165 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using DlBook.Pipelines.Core;
+using System.Text.Json;
+using DlBook.Export.Onnx;
+using DlBook.Export.Runtime;
 using DlBook.Pipelines.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace DlBook.Export.Scoring;
 
 /// <summary>
-/// Scores a data view (CSV, IDX, … as the pipelines' loaders read it) with an ONNX model in batches and
-/// writes a predictions CSV: <c>Row,PredictedLabel,Score_&lt;class&gt;…</c>. The file is written under a
-/// temporary name and renamed when complete, so a failure leaves nothing at the output path.
+/// Scores an ML.NET data view with an ONNX model exported by DlBook, in batches through the official ONNX Runtime
+/// binding (pre-allocated, pinned buffers: ML.NET's <c>ApplyOnnxModel</c> runs one row per Run), and writes a predictions
+/// CSV: <c>Row,PredictedLabel,Score_&lt;class&gt;…</c> (classification) or <c>Row,Score</c> (regression). The predicted
+/// label is read from the scores as the graph computes it (arg-max; Probability &gt; 0.5 for binary) and named with the
+/// model's label names. The file is written under a temporary name and renamed when complete, so a failure leaves
+/// nothing at the output path.
 /// </summary>
 public sealed class OnnxBatchScorer : IDisposable
 {
-    private readonly OnnxScoringTransformer _transformer;
+    private readonly OnnxSession _session;
+    private readonly OnnxBatchRunner _runner;
     private readonly OnnxBatchScorerOptions _options;
-    private readonly string _input;
+    private readonly string _scoreName;
+    private readonly string[]? _labels;
+    private readonly bool _binary, _regression;
 
     /// <summary>Opens <paramref name="modelFile"/> with ONNX Runtime.</summary>
+    /// <exception cref="OnnxModelLoadException">The file is missing or not an ONNX model.</exception>
+    /// <exception cref="OnnxRuntimeProviderException">CUDA was asked for, cannot be used, and no CPU fallback was allowed.</exception>
     public OnnxBatchScorer(string modelFile, OnnxBatchScorerOptions? options = null)
     {
         _options = options ?? new OnnxBatchScorerOptions();
-        if (_options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), $"Batch size must be at least 1 (got {_options.BatchSize}).");
-        var context = new DlContext();
-        if (_options.Log is { } log) context.Log += (_, e) => log(e.Level, e.Message);
-        _transformer = new OnnxScoringTransformer(context, new OnnxScoringOptions
+        if (_options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.BatchSize, $"The batch size must be at least 1 (got {_options.BatchSize}).");
+        _session = OnnxSession.Open(modelFile, new OnnxSessionOptions
         {
-            ModelFile = modelFile,
-            InputColumns = _options.InputColumnName is { } c ? [c] : null,
             GpuDeviceId = _options.GpuDeviceId,
             FallbackToCpu = _options.FallbackToCpu,
-            IntraOpNumThreads = _options.IntraOpNumThreads,
-            LibraryPath = _options.LibraryPath,
+            IntraOpThreads = _options.IntraOpNumThreads,
+            Log = _options.Log,
         });
-        if (_transformer.InputColumnNames.Count != 1)
+        try
         {
-            _transformer.Dispose();
-            throw new SchemaException($"ONNX model '{modelFile}' has {_transformer.Session.Inputs.Count} inputs; the batch scorer feeds one feature column. Use ApplyOnnxModel for multi-input models.");
+            var task = _session.Metadata.GetValueOrDefault(OnnxMetadataKeys.Task, "");
+            _binary = task == "BinaryClassification";
+            _regression = task == "Regression";
+            _scoreName = _binary && _session.Output("Probability") is not null ? "Probability"
+                : _session.Output("Score")?.Name ?? _session.Outputs.FirstOrDefault(o => o.ElementType == OnnxElementType.Float)?.Name
+                ?? throw new SchemaException($"ONNX model '{modelFile}' has no float output to write as scores.");
+            _labels = _session.Metadata.TryGetValue(OnnxMetadataKeys.LabelNames, out var json) ? JsonSerializer.Deserialize<string[]>(json) : null;
+            if (_options.InputColumnName is null && _session.Inputs.Count != 1)
+                throw new SchemaException($"ONNX model '{modelFile}' has {_session.Inputs.Count} inputs ({string.Join(", ", _session.Inputs.Select(i => i.Name))}); " +
+                    "the batch scorer feeds one feature column. Score a multi-input model with ML.NET's ApplyOnnxModel.");
+            _runner = _session.Runner(_options.BatchSize, _options.InputColumnName ?? _session.Inputs[0].Name, [_scoreName]);
         }
-        _input = _transformer.InputColumnNames[0];
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The session's execution provider ("CPU" or "CUDA:n").</summary>
-    public string ExecutionProvider => _transformer.Session.ExecutionProvider;
+    public string ExecutionProvider => _session.ExecutionProvider;
 
     /// <summary>The model input (and so the column) scored.</summary>
-    public string InputColumnName => _input;
+    public string InputColumnName => _runner.InputName;
+
+    /// <summary>Floats per input row.</summary>
+    public int InputSize => _runner.InputSize;
+
+    /// <summary>Scores every row of <paramref name="data"/>, calling <paramref name="onBatch"/> with the first row number, the rows and their scores (valid during the call).</summary>
+    /// <exception cref="SchemaException">The data lacks the model's input column or it has the wrong size.</exception>
+    /// <exception cref="DataFormatException">A value is NaN or infinite; the message names the row and column.</exception>
+    public long Score(IDataView data, Action<long, int, ReadOnlySpan<float>> onBatch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var column = CheckColumn(data.Schema);
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<VBuffer<float>>(column);
+        int size = _runner.InputSize, batch = _runner.BatchSize;
+        var x = new float[batch * size];
+        VBuffer<float> row = default;
+        long done = 0;
+        int n = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref row);
+            var dst = x.AsSpan(n * size, size);
+            if (row.IsDense) row.GetValues().CopyTo(dst);
+            else
+            {
+                dst.Clear();
+                var v = row.GetValues();
+                var idx = row.GetIndices();
+                for (int i = 0; i < idx.Length; i++) dst[idx[i]] = v[i];
+            }
+            for (int j = 0; j < size; j++)
+                if (!float.IsFinite(dst[j]))
+                    throw new DataFormatException($"Row {done + n} of column '{column.Name}' holds {dst[j].ToString(CultureInfo.InvariantCulture)} at index {j}; " +
+                        "the model needs finite numbers. Fix or drop the row before scoring.");
+            if (++n == batch)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _runner.Run(x, n);
+                onBatch(done, n, _runner.Output(_scoreName));
+                done += n;
+                n = 0;
+            }
+        }
+        if (n > 0)
+        {
+            _runner.Run(x, n);
+            onBatch(done, n, _runner.Output(_scoreName));
+            done += n;
+        }
+        return done;
+    }
 
     /// <summary>Scores every row of <paramref name="data"/> and writes the predictions CSV to <paramref name="outputPath"/>.</summary>
-    /// <exception cref="SchemaException">The data lacks the model's input column or it has the wrong size.</exception>
+    /// <exception cref="SchemaException">The data lacks the model's input column or it has the wrong size; nothing is written.</exception>
     public OnnxScoringSummary ScoreToCsv(IDataView data, string outputPath, IProgress<OnnxScoringProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        // Validate before creating any file: a wrong column fails here with nothing written.
-        _transformer.GetOutputSchema(data.Schema);
-        var session = _transformer.Session;
-        var score = session.Output("Score") ?? session.Outputs.FirstOrDefault(o => o.ElementType == Runtime.OnnxElementType.Float)
-            ?? throw new SchemaException($"ONNX model '{session.ModelName}' has no float output to write as scores.");
-        var predicted = session.Output("PredictedLabel");
-        var labels = _transformer.LabelNames;
-        int width = checked((int)score.RowSize);
-        bool classify = predicted is not null || (width > 1 && labels is not null);
-
+        ArgumentNullException.ThrowIfNull(data);
+        CheckColumn(data.Schema);   // before any file is created: a wrong column fails with nothing written
+        int width = _runner.OutputSize(_scoreName);
+        bool classify = !_regression && (_binary || width > 1);
         var full = Path.GetFullPath(outputPath);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
         var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         var clock = Stopwatch.StartNew();
-        long rows = 0;
+        long total = data.GetRowCount() ?? -1;
+        long rows;
         try
         {
             using (var writer = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
             {
                 var header = new StringBuilder("Row");
                 if (classify) header.Append(",PredictedLabel");
-                for (int j = 0; j < width; j++) header.Append(',').Append(Csv($"Score_{(labels is not null && j < labels.Count && width > 1 ? labels[j] : j.ToString(CultureInfo.InvariantCulture))}"));
+                if (_binary) header.Append(",Probability");
+                else
+                    for (int j = 0; j < width; j++)
+                        header.Append(',').Append(Csv(width == 1 ? "Score" : $"Score_{(_labels is not null && j < _labels.Length ? _labels[j] : j.ToString(CultureInfo.InvariantCulture))}"));
                 writer.Write(header.Append('\n').ToString());
-
-                var scored = _transformer.Transform(data);
-                var columns = new List<string> { _input, score.Name };
-                if (predicted is not null) columns.Add(predicted.Name);
-                var labelText = Enumerable.Range(0, Math.Max(width, 2)).Select(k => Csv(labels is not null && k < labels.Count ? labels[k] : k.ToString(CultureInfo.InvariantCulture))).ToArray();
+                string[] labelText = _binary ? ["false", "true"]
+                    : Enumerable.Range(0, Math.Max(width, 2)).Select(k => Csv(_labels is not null && k < _labels.Length ? _labels[k] : k.ToString(CultureInfo.InvariantCulture))).ToArray();
                 var line = new char[64 + 24 * width + labelText.Max(t => t.Length)];
-                foreach (var batch in scored.GetBatches(new BatchOptions { BatchSize = _options.BatchSize, Columns = columns, ReuseBuffers = true }))
+                rows = Score(data, (first, count, scores) =>
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var s = batch.Get<FloatColumnData>(score.Name);
-                    var keys = predicted is not null ? batch.Get<KeyColumnData>(predicted.Name).Keys : null;
-                    for (int r = 0; r < batch.RowCount; r++)
+                    for (int r = 0; r < count; r++)
                     {
                         // Formatted straight into one buffer: at 10,000 rows × 11 fields, per-field strings cost more than ORT's Run.
                         var span = line.AsSpan();
-                        (rows + r).TryFormat(span, out int len, default, CultureInfo.InvariantCulture);
-                        var row = s.Row(r);
+                        (first + r).TryFormat(span, out int len, default, CultureInfo.InvariantCulture);
+                        var row = scores.Slice(r * width, width);
                         if (classify)
                         {
-                            int k = keys is not null ? (int)keys[r] : ArgMax(row);
-                            var text = k < labelText.Length ? labelText[k] : k.ToString(CultureInfo.InvariantCulture);
+                            int k = _binary ? (row[0] > 0.5f ? 1 : 0) : ArgMax(row);
+                            var text = labelText[k];
                             span[len++] = ',';
                             text.CopyTo(span[len..]);
                             len += text.Length;
@@ -109,9 +173,8 @@ public sealed class OnnxBatchScorer : IDisposable
                         span[len++] = '\n';
                         writer.Write(line, 0, len);
                     }
-                    rows += batch.RowCount;
-                    progress?.Report(new OnnxScoringProgress(rows, data.RowCount, clock.Elapsed));
-                }
+                    progress?.Report(new OnnxScoringProgress(first + count, total >= 0 ? total : null, clock.Elapsed));
+                }, cancellationToken);
             }
             File.Move(tmp, full, overwrite: true);
         }
@@ -120,6 +183,17 @@ public sealed class OnnxBatchScorer : IDisposable
             if (File.Exists(tmp)) File.Delete(tmp);
         }
         return new OnnxScoringSummary(full, rows, clock.Elapsed, ExecutionProvider);
+    }
+
+    private DataViewSchema.Column CheckColumn(DataViewSchema schema)
+    {
+        var name = _runner.InputName;
+        var col = schema.GetColumnOrNull(name)
+            ?? throw new SchemaException($"The data has no column '{name}', the input of ONNX model '{_session.ModelName}'. " +
+                $"Available: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}.");
+        if (col.Type is not VectorDataViewType { ItemType: var t, Size: var n } || t != NumberDataViewType.Single || n != _runner.InputSize)
+            throw new SchemaException($"Column '{name}' is {Pipelines.Bridge.ColumnChecks.Describe(col.Type)}; ONNX model '{_session.ModelName}' takes Vector<Single, {_runner.InputSize}>.");
+        return col;
     }
 
     private static int ArgMax(ReadOnlySpan<float> row)
@@ -133,5 +207,9 @@ public sealed class OnnxBatchScorer : IDisposable
         s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
     /// <inheritdoc />
-    public void Dispose() => _transformer.Dispose();
+    public void Dispose()
+    {
+        _runner.Dispose();
+        _session.Dispose();
+    }
 }
