@@ -70,7 +70,7 @@ public sealed class OnnxBatchRunner : IDisposable
         {
             _session.Session.Run(_runOptions, [_input], [bound.InputValue], _outputs, bound.OutputValues);
         }
-        catch (OnnxRuntimeException e)
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
         {
             throw new OnnxInputException($"ONNX model '{_session.ModelName}' failed on a batch of {rows} rows: {e.Message.Split('\n', 2)[0].Trim()}");
         }

@@ -66,7 +66,7 @@ public sealed class OnnxSession : IDisposable
                     so.AppendExecutionProvider_CUDA(device);
                     provider = $"CUDA:{device}";
                 }
-                catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+                catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
                 {
                     if (!options.FallbackToCpu)
                         throw new OnnxRuntimeProviderException(OnnxErrorCode.EpFail,
@@ -78,7 +78,7 @@ public sealed class OnnxSession : IDisposable
             }
             return new OnnxSession(open(so), name, provider);
         }
-        catch (OnnxRuntimeException e)
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
         {
             throw new OnnxModelLoadException(OnnxErrorCode.InvalidProtobuf,
                 $"ONNX model '{name}' cannot be loaded: {FirstLine(e.Message)}. Pass a complete .onnx file (re-export it with `dlbook export`).");
@@ -161,6 +161,26 @@ public sealed class OnnxSession : IDisposable
         using var runner = Runner(rows, inputName);
         runner.Run(data, rows);
         return runner.OutputNames.ToDictionary(n => n, n => runner.Output(n).ToArray());
+    }
+
+    /// <summary>
+    /// True when this process's ONNX Runtime can run on CUDA device <paramref name="deviceId"/> (the GPU package, CUDA 13
+    /// and cuDNN 9 present); <paramref name="reason"/> says why not.
+    /// </summary>
+    public static bool CudaAvailable(int deviceId, out string reason)
+    {
+        try
+        {
+            using var so = new SessionOptions();
+            so.AppendExecutionProvider_CUDA(deviceId);
+            reason = "";
+            return true;
+        }
+        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            reason = FirstLine(e.Message);
+            return false;
+        }
     }
 
     /// <inheritdoc />

@@ -57,6 +57,8 @@ public class EngineParityTests
     {
         var net = Build(name);
         using var session = OnnxSession.FromBytes(OnnxExporter.ToBytes(net), name: name);
+        using var one = session.Runner(1, outputNames: ["Score"]);
+        using var many = session.Runner(64, outputNames: ["Score"]);
         const int n = 256;
         var x = Mnist.Pixels[..(n * 784)];
         var expected = net.Predict(new Tensor(x, n, 784)).Clone();
@@ -66,7 +68,9 @@ public class EngineParityTests
             for (int start = 0; start < n; start += batch)
             {
                 var chunk = x[(start * 784)..((start + batch) * 784)];
-                var score = session.Run("Features", chunk, batch, 784)[0].AsFloats();
+                var runner = batch == 1 ? one : many;
+                runner.Run(chunk, batch);
+                var score = runner.Output("Score");
                 for (int i = 0; i < score.Length; i++) maxErr = Math.Max(maxErr, Math.Abs(score[i] - expected.Span[start * 10 + i]));
             }
             Assert.True(maxErr <= 1e-4, $"{name}, batch {batch}: max |ORT − engine| = {maxErr:g3}");
@@ -78,9 +82,7 @@ public class EngineParityTests
     public void PredictedLabelsAgreeOnAllTenThousandTestImages(string name)
     {
         var net = Build(name);
-        using var session = OnnxSession.FromBytes(OnnxExporter.ToBytes(net), name: name);
-        var outputs = session.Run("Features", Mnist.Pixels, Mnist.Rows, 784);
-        var labels = outputs[1].AsInt64();
+        var labels = (long[])Ort.Run(OnnxExporter.ToBytes(net), Mnist.Pixels, Mnist.Rows, 784)["PredictedLabel"];
         var engine = net.Predict(new Tensor(Mnist.Pixels, Mnist.Rows, 784));
         int disagree = 0;
         for (int r = 0; r < Mnist.Rows; r++)

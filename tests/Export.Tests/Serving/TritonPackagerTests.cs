@@ -3,6 +3,7 @@ using DlBook.Export.Onnx;
 using DlBook.Export.Runtime;
 using DlBook.Export.Serving;
 using DlBook.Export.Tests.Support;
+using DlBook.Pipelines.Schema;
 
 namespace DlBook.Export.Tests.Serving;
 
@@ -13,9 +14,9 @@ public class TritonPackagerTests
     public void WritesModelAndConfigWithDynamicBatchingAndPerRequestDims()
     {
         using var dir = new TempDir();
-        var net = Networks.Build(784, Activation.Softmax, "MulticlassClassification", Networks.Dense("d1", 784, 30), Networks.Act("a", 30, Activation.Sigmoid), Networks.Dense("d2", 30, 10));
+        var net = Networks.Build(784, Activation.Softmax, PredictionKind.MulticlassClassification, Networks.Dense("d1", 784, 30), Networks.Act("a", 30, Activation.Sigmoid), Networks.Dense("d2", 30, 10));
         var onnx = dir.File("mnist.onnx");
-        OnnxExporter.Export(net, onnx);
+        File.WriteAllBytes(onnx, net.Bytes());
         var p = TritonPackager.Write(onnx, dir.File("repo"), "mnist", new TritonOptions { MaxBatchSize = 128, PreferredBatchSizes = [32, 64] });
 
         Assert.Equal(dir.File("repo/mnist/1/model.onnx"), p.ModelPath);
@@ -35,15 +36,19 @@ public class TritonPackagerTests
         // The packaged model is the same runnable model.
         using var s = OnnxSession.Open(p.ModelPath);
         Assert.Equal(2, s.Outputs.Count);
+        Assert.Equal("CPU", s.ExecutionProvider);
     }
 
     [Fact]
     public void RepackagingReplacesTheOldEntry()
     {
         using var dir = new TempDir();
-        var net = Networks.Build(4, Activation.Sigmoid, "BinaryClassification", Networks.Dense("d1", 4, 1));
-        TritonPackager.Write(net, null, dir.File("repo"), "bin", new TritonOptions { Version = 1 });
-        var p = TritonPackager.Write(net, null, dir.File("repo"), "bin", new TritonOptions { Version = 2, InstanceKind = "KIND_CPU", InstanceCount = 2 });
+        var net = Networks.Build(4, Activation.Sigmoid, PredictionKind.BinaryClassification, Networks.Dense("d1", 4, 1));
+        var onnx = dir.File("bin.onnx");
+        File.WriteAllBytes(onnx, net.Bytes());
+        TritonPackager.Write(onnx, dir.File("repo"), "bin", new TritonOptions { Version = 1 });
+        var p = TritonPackager.Write(onnx, dir.File("repo"), "bin", new TritonOptions { Version = 2, InstanceKind = "KIND_CPU", InstanceCount = 2 });
+        Assert.Contains("data_type: TYPE_BOOL", p.Config);
         Assert.Equal(["2"], Directory.GetDirectories(dir.File("repo/bin")).Select(Path.GetFileName));
         Assert.Contains("instance_group [\n  {\n    count: 2\n    kind: KIND_CPU", p.Config);
         Assert.Single(Directory.GetDirectories(dir.File("repo")));
