@@ -1,5 +1,6 @@
 using System.IO.Compression;
-using DlBook.Pipelines.Core;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using DlBook.Pipelines.Data;
 using DlBook.TestSupport;
 
@@ -8,7 +9,7 @@ namespace DlBook.Pipelines.Tests.Loaders;
 public sealed class IdxLoaderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("dlbook-idx-").FullName;
-    private readonly DlContext _ctx = new(1);
+    private readonly MLContext _ctx = new(1);
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -24,10 +25,10 @@ public sealed class IdxLoaderTests : IDisposable
     [Fact]
     public void TrainingSetHas60000ImagesWithTheKnownFirstLabelsAndLabelHistogram()
     {
-        var view = _ctx.Data.LoadIdx(SharedData.Mnist("train-images-idx3-ubyte.gz"), SharedData.Mnist("train-labels-idx1-ubyte.gz"));
-        Assert.Equal(60000, view.RowCount);
-        Assert.Equal(new VectorType([784]), view.Schema["Features"].Type);
-        Assert.Equal(ScalarType.Instance, view.Schema["Label"].Type);
+        var view = _ctx.Data.LoadFromIdx(SharedData.Mnist("train-images-idx3-ubyte.gz"), SharedData.Mnist("train-labels-idx1-ubyte.gz"));
+        Assert.Equal(60000L, view.GetRowCount());
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 784), view.Schema["Features"].Type);
+        Assert.Equal(NumberDataViewType.Single, view.Schema["Label"].Type);
         var labels = TestViews.Floats(view, "Label");
         Assert.Equal(60000, labels.Length);
         Assert.Equal(new float[] { 5, 0, 4, 1, 9, 2, 1, 3, 1, 4 }, labels[..10]);
@@ -39,8 +40,8 @@ public sealed class IdxLoaderTests : IDisposable
     public void PixelsAreScaledToZeroOneByDefaultAndRawWithScaleOne()
     {
         var images = SharedData.Mnist("t10k-images-idx3-ubyte.gz");
-        var scaled = TestViews.Floats(_ctx.Data.TakeRows(_ctx.Data.LoadIdx(images), 100), "Features");
-        var raw = TestViews.Floats(_ctx.Data.TakeRows(_ctx.Data.LoadIdx(images, scale: 1f), 100), "Features");
+        var scaled = TestViews.Floats(_ctx.Data.TakeRows(_ctx.Data.LoadFromIdx(images), 100), "Features");
+        var raw = TestViews.Floats(_ctx.Data.TakeRows(_ctx.Data.LoadFromIdx(images, scale: 1f), 100), "Features");
         Assert.Equal(78400, scaled.Length);
         Assert.Equal(0f, scaled.Min());
         Assert.Equal(1f, scaled.Max());
@@ -56,10 +57,10 @@ public sealed class IdxLoaderTests : IDisposable
     {
         var imagesGz = SharedData.Mnist("t10k-images-idx3-ubyte.gz");
         var labelsGz = SharedData.Mnist("t10k-labels-idx1-ubyte.gz");
-        var gz = _ctx.Data.LoadIdx(imagesGz, labelsGz);
-        var raw = _ctx.Data.LoadIdx(Decompress(imagesGz), Decompress(labelsGz));
-        Assert.Equal(10000, gz.RowCount);
-        Assert.Equal(10000, raw.RowCount);
+        var gz = _ctx.Data.LoadFromIdx(imagesGz, labelsGz);
+        var raw = _ctx.Data.LoadFromIdx(Decompress(imagesGz), Decompress(labelsGz));
+        Assert.Equal(10000L, gz.GetRowCount());
+        Assert.Equal(10000L, raw.GetRowCount());
         Assert.Equal(TestViews.Floats(gz, "Features"), TestViews.Floats(raw, "Features"));
         var labels = TestViews.Floats(raw, "Label");
         Assert.Equal(TestViews.Floats(gz, "Label"), labels);
@@ -70,7 +71,7 @@ public sealed class IdxLoaderTests : IDisposable
     public void LabelsFileGivenAsImagesIsAWrongMagicError()
     {
         var labels = SharedData.Mnist("t10k-labels-idx1-ubyte.gz");
-        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadIdx(labels));
+        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadFromIdx(labels));
         Assert.Contains("t10k-labels-idx1-ubyte.gz", e.Message);
         Assert.Contains("0x00000803", e.Message);
         Assert.Contains("labels file", e.Message);
@@ -81,7 +82,7 @@ public sealed class IdxLoaderTests : IDisposable
     {
         var path = Path.Combine(_dir, "notes.idx");
         File.WriteAllText(path, "hello, this is not an IDX file at all");
-        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadIdx(path));
+        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadFromIdx(path));
         Assert.Contains(path, e.Message);
         Assert.Contains("byte offset 0", e.Message);
     }
@@ -92,7 +93,7 @@ public sealed class IdxLoaderTests : IDisposable
         var raw = Decompress(SharedData.Mnist("t10k-images-idx3-ubyte.gz"));
         var cut = Path.Combine(_dir, "cut-images");
         File.WriteAllBytes(cut, File.ReadAllBytes(raw)[..(16 + 784 * 10 + 5)]);
-        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadIdx(cut));
+        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadFromIdx(cut));
         Assert.Contains(cut, e.Message);
         Assert.Contains("truncated", e.Message);
         Assert.Contains($"byte offset {16 + 784 * 10 + 5}", e.Message);
@@ -105,15 +106,15 @@ public sealed class IdxLoaderTests : IDisposable
         var bytes = File.ReadAllBytes(SharedData.Mnist("t10k-images-idx3-ubyte.gz"));
         var cut = Path.Combine(_dir, "cut-images.gz");
         File.WriteAllBytes(cut, bytes[..(bytes.Length / 2)]);
-        var view = _ctx.Data.LoadIdx(cut); // header is fine: the error comes with the pixels
-        var e = Assert.Throws<DataFormatException>(() => view.GetBatches(new BatchOptions()).First());
+        var view = _ctx.Data.LoadFromIdx(cut); // header is fine: the error comes with the pixels
+        var e = Assert.Throws<DataFormatException>(() => TestViews.Floats(view, "Features"));
         Assert.Contains(cut, e.Message);
     }
 
     [Fact]
     public void ImagesAndLabelsOfDifferentSplitsAreAMismatch()
     {
-        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadIdx(
+        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadFromIdx(
             SharedData.Mnist("train-images-idx3-ubyte.gz"), SharedData.Mnist("t10k-labels-idx1-ubyte.gz")));
         Assert.Contains("t10k-labels-idx1-ubyte.gz", e.Message);
         Assert.Contains("10,000 labels", e.Message);
@@ -126,7 +127,7 @@ public sealed class IdxLoaderTests : IDisposable
         var path = Path.Combine(_dir, "bad-dims");
         var header = new byte[] { 0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 28 };
         File.WriteAllBytes(path, header);
-        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadIdx(path));
+        var e = Assert.Throws<DataFormatException>(() => _ctx.Data.LoadFromIdx(path));
         Assert.Contains("rows = 0", e.Message);
         Assert.Contains("byte offset 8", e.Message);
     }
@@ -134,7 +135,7 @@ public sealed class IdxLoaderTests : IDisposable
     [Fact]
     public void MissingFileIsFileNotFound()
     {
-        var e = Assert.Throws<FileNotFoundException>(() => _ctx.Data.LoadIdx(Path.Combine(_dir, "nope.gz")));
+        var e = Assert.Throws<FileNotFoundException>(() => _ctx.Data.LoadFromIdx(Path.Combine(_dir, "nope.gz")));
         Assert.Contains("nope.gz", e.Message);
     }
 }

@@ -14,10 +14,10 @@ public class MlpPresetTests
         var o = MlpPreset.Load(BookPreset);
         Assert.Equal([30], o.HiddenLayers);
         Assert.Equal(Activation.Sigmoid, o.Activation);
-        Assert.Equal(("CrossEntropy", "Normal1OverFanIn", "StandardNormal"), (o.Cost, o.Initializer, o.BiasInitializer));
+        Assert.Equal((Cost.CrossEntropy, Initializer.Normal1OverFanIn, Initializer.StandardNormal), (o.Cost, o.Initializer, o.BiasInitializer));
         Assert.Equal((30, 10, 0.1f, 5.0f), (o.Epochs, o.BatchSize, o.LearningRate, o.L2));
         Assert.Equal([30, 30, 30, 30], MlpPreset.Load(BookPreset, "784-30-30-30-30-10").HiddenLayers);
-        Assert.Equal("StandardNormal", MlpPreset.Load(BookPreset, "large-init").Initializer);
+        Assert.Equal(Initializer.StandardNormal, MlpPreset.Load(BookPreset, "large-init").Initializer);
     }
 
     [Fact]
