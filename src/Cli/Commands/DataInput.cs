@@ -1,8 +1,7 @@
 using System.CommandLine;
-using DlBook.Pipelines.Core;
-using DlBook.Pipelines.Data;
 using DlBook.Pipelines.DataSets;
-using DlBook.Pipelines.Loaders.Text;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace DlBook.Cli.Commands;
 
@@ -15,7 +14,7 @@ public sealed class DataInput
     /// <summary>--data: a known IDX data set.</summary>
     public Option<string?> DataSet { get; } = new("--data") { Description = "Known IDX data set: mnist or fashion-mnist (see 'dlbook data list')." };
     /// <summary>--split: train or test.</summary>
-    public Option<string> Split { get; } = new("--split") { Description = "Which split of --data: train or test.", DefaultValueFactory = _ => "test" };
+    public Option<string?> Split { get; } = new("--split") { Description = "Which split of --data: train or test (default: the command's — test to evaluate and score, train to train)." };
     /// <summary>--images: an IDX images file.</summary>
     public Option<string?> Images { get; } = new("--images") { Description = "IDX images file (gzipped or not)." };
     /// <summary>--labels: an IDX labels file.</summary>
@@ -40,22 +39,22 @@ public sealed class DataInput
     }
 
     /// <summary>Loads the view the options describe; <paramref name="fallbackDataSet"/> applies when nothing was given.</summary>
-    public IDataView Load(DlContext ctx, ParseResult r, string? fallbackDataSet = null, string? defaultSplit = null)
+    public IDataView Load(MLContext ml, ParseResult r, string? fallbackDataSet = null, string? defaultSplit = null)
     {
         var input = r.GetValue(Input);
         var images = r.GetValue(Images);
         var labels = r.GetValue(Labels);
         if (input is not null)
         {
-            if (IsIdx(input)) return ctx.Data.LoadIdx(RequireFile(input), labels is null ? null : RequireFile(labels));
-            return LoadCsv(ctx, RequireFile(input), r.GetValue(HasHeader));
+            if (IsIdx(input)) return ml.Data.LoadFromIdx(RequireFile(input), labels is null ? null : RequireFile(labels));
+            return LoadCsv(ml, RequireFile(input), r.GetValue(HasHeader));
         }
-        if (images is not null) return ctx.Data.LoadIdx(RequireFile(images), labels is null ? null : RequireFile(labels));
+        if (images is not null) return ml.Data.LoadFromIdx(RequireFile(images), labels is null ? null : RequireFile(labels));
         var name = r.GetValue(DataSet) ?? fallbackDataSet
             ?? throw new ArgumentException("No data given: use --data mnist [--split test], --images/--labels, or --input FILE.");
-        var split = r.GetResult(Split) is { Implicit: false } || defaultSplit is null ? r.GetValue(Split)! : defaultSplit;
+        var split = r.GetValue(Split) ?? defaultSplit ?? "test";
         var (img, lbl) = IdxFiles(name, split, r.GetValue(CommonOptions.DataDir));
-        return ctx.Data.LoadIdx(img, lbl);
+        return ml.Data.LoadFromIdx(img, lbl);
     }
 
     /// <summary>The image and label files of a known IDX data set's split.</summary>
@@ -74,7 +73,7 @@ public sealed class DataInput
         return (loc.PathOf($"{prefix}-images-idx3-ubyte.gz"), loc.PathOf($"{prefix}-labels-idx1-ubyte.gz"));
     }
 
-    private static IDataView LoadCsv(DlContext ctx, string path, bool hasHeader)
+    private static IDataView LoadCsv(MLContext ml, string path, bool hasHeader)
     {
         using var reader = new StreamReader(path);
         string? line = reader.ReadLine();
@@ -82,10 +81,10 @@ public sealed class DataInput
         if (string.IsNullOrWhiteSpace(line)) throw new InvalidDataException($"'{path}' has no data rows.");
         char sep = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || line.Contains('\t') ? '\t' : ',';
         int fields = line.Split(sep).Length;
-        return ctx.Data.LoadFromTextFile(path, new TextLoaderOptions
+        return ml.Data.LoadFromTextFile(path, new TextLoader.Options
         {
-            Columns = [new TextLoaderColumn("Features", DataKind.Single, 0, fields - 1)],
-            Separator = sep,
+            Columns = [new TextLoader.Column("Features", DataKind.Single, 0, fields - 1)],
+            Separators = [sep],
             HasHeader = hasHeader,
         });
     }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DlBook.Cli.Output;
-using DlBook.Pipelines.Core;
+using Microsoft.ML;
 using DlBook.Trainers.Experiments;
 using Spectre.Console;
 
@@ -32,10 +32,11 @@ public static class DiagnoseCommand
         {
             var c = console();
             var s = TrainCommand.ParseSizes(r.GetValue(sizes)!);
-            var ctx = new DlContext(1);
+            if (r.GetValue(seeds) < 1) throw new ArgumentException($"--seeds must be at least 1 (got {r.GetValue(seeds)}).");
+            if (r.GetValue(samples) < 1) throw new ArgumentException($"--samples must be at least 1 (got {r.GetValue(samples)}).");
+            var ml = new MLContext(1);
             var (img, lbl) = DataInput.IdxFiles("mnist", "train", r.GetValue(CommonOptions.DataDir));
-            var raw = ctx.Data.LoadIdx(img, lbl);
-            var experiments = new BookExperiments(ctx, ctx.Transforms.Conversion.MapValueToKey("Label").Fit(raw).Transform(raw));
+            var experiments = new BookExperiments(ml, ml.Data.LoadFromIdx(img, lbl));
             var stats = experiments.LearningSpeedAtInit(s, r.GetValue(seeds), r.GetValue(samples));
             Book.TryGetValue(string.Join(",", s), out var book);
             var json = new JsonObject

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DlBook.Cli.Output;
-using DlBook.Pipelines.Core;
-using DlBook.Trainers.Models;
+using DlBook.Pipelines.Schema;
+using Microsoft.ML;
 using DlBook.Trainers.Packaging;
 using Spectre.Console;
 
@@ -15,21 +15,21 @@ public static class EvaluateCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(Func<CliConsole> console)
     {
-        var cmd = new Command("evaluate", "Evaluate a saved model (.dlbook) on labelled data: accuracy, log-loss, per-class precision/recall, confusion matrix.");
-        var model = new Option<string>("--model") { Description = "Model package (.dlbook).", Required = true };
+        var cmd = new Command("evaluate", "Evaluate a saved model (an ML.NET model zip) on labelled data: accuracy, log-loss, per-class precision/recall, confusion matrix.");
+        var model = new Option<string>("--model") { Description = "Model package (an ML.NET model zip).", Required = true };
         cmd.Options.Add(model);
         var data = new DataInput();
         data.AddTo(cmd, withInput: false);
         cmd.SetAction(r =>
         {
             var c = console();
-            var ctx = new DlContext(1);
-            var m = ctx.Model.Load(r.GetValue(model)!, out _);
-            var view = data.Load(ctx, r, fallbackDataSet: "mnist");
+            var ml = new MLContext(1);
+            var m = ModelFiles.Load(ml, r.GetValue(model)!, out _);
+            var view = data.Load(ml, r, fallbackDataSet: "mnist");
             var network = ModelSteps.Network(m, r.GetValue(model)!);
-            if (network.Task != "MulticlassClassification")
-                throw new ArgumentException($"'evaluate' reports multiclass metrics; model '{r.GetValue(model)}' is a {network.Task} model.");
-            var metrics = ctx.MulticlassClassification.Evaluate(m.Transform(view));
+            if (network.Outputs.Kind != PredictionKind.MulticlassClassification)
+                throw new ArgumentException($"'evaluate' reports multiclass metrics; model '{r.GetValue(model)}' is a {network.Outputs.Kind} model.");
+            var metrics = ml.MulticlassClassification.Evaluate(m.Transform(view));
             c.WriteJson(new JsonObject
             {
                 ["model"] = Path.GetFullPath(r.GetValue(model)!),
@@ -44,7 +44,7 @@ public static class EvaluateCommand
                 var t = new Table().AddColumns("class", "precision", "recall");
                 var cm = metrics.ConfusionMatrix;
                 for (int i = 0; i < cm.NumberOfClasses; i++)
-                    t.AddRow(Markup.Escape(cm.ClassNames[i]), cm.PerClassPrecision[i].ToString("P2", CultureInfo.InvariantCulture), cm.PerClassRecall[i].ToString("P2", CultureInfo.InvariantCulture));
+                    t.AddRow(Markup.Escape(network.LabelNames is { } n && i < n.Count ? n[i] : i.ToString(CultureInfo.InvariantCulture)), cm.PerClassPrecision[i].ToString("P2", CultureInfo.InvariantCulture), cm.PerClassRecall[i].ToString("P2", CultureInfo.InvariantCulture));
                 c.Render(t);
                 c.Info(cm.GetFormattedConfusionTable());
             }

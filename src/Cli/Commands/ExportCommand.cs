@@ -1,29 +1,29 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using DlBook.Cli.Output;
-using DlBook.Export.Onnx;
-using DlBook.Pipelines.Core;
 using DlBook.Trainers.Packaging;
+using Microsoft.ML;
+using DlBook.Export.Onnx;
 
 namespace DlBook.Cli.Commands;
 
-/// <summary>dlbook export: a saved model (.dlbook) to ONNX.</summary>
+/// <summary>dlbook export: a saved model (an ML.NET model zip) to ONNX.</summary>
 public static class ExportCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(Func<CliConsole> console)
     {
-        var cmd = new Command("export", "Export a saved model (.dlbook) to ONNX, normalisation folded in; outputs Score and PredictedLabel (what ML.NET's ApplyOnnxModel picks up).");
-        var model = new Option<string>("--model") { Description = "Model package (.dlbook).", Required = true };
+        var cmd = new Command("export", "Export a saved model (an ML.NET model zip) to ONNX, normalisation folded in; outputs Score and PredictedLabel (what ML.NET's ApplyOnnxModel picks up).");
+        var model = new Option<string>("--model") { Description = "Model zip (from dlbook train or mlContext.Model.Save).", Required = true };
         var output = new Option<string>("--out") { Description = "ONNX file to write (atomically).", Required = true };
         var opset = new Option<int>("--opset") { Description = "ai.onnx opset, 13–21.", DefaultValueFactory = _ => OnnxExporter.DefaultOpset };
         cmd.Options.Add(model); cmd.Options.Add(output); cmd.Options.Add(opset);
         cmd.SetAction(r =>
         {
             var c = console();
-            var ctx = new DlContext(1);
-            var m = ctx.Model.Load(r.GetValue(model)!, out var schema);
-            var info = ctx.Model.ExportToOnnx(m, schema, r.GetValue(output)!, r.GetValue(opset));
+            var ml = new MLContext(1);
+            var m = ModelFiles.Load(ml, r.GetValue(model)!, out var schema);
+            var info = ml.Model.ExportToOnnx(m, schema, r.GetValue(output)!, r.GetValue(opset));
             c.WriteJson(new JsonObject
             {
                 ["out"] = Path.GetFullPath(r.GetValue(output)!), ["opset"] = info.Opset, ["input"] = info.InputName,

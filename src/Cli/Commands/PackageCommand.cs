@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using DlBook.Cli.Output;
 using DlBook.Export.Serving;
-using DlBook.Pipelines.Core;
 using DlBook.Trainers.Packaging;
+using Microsoft.ML;
 
 namespace DlBook.Cli.Commands;
 
@@ -14,7 +14,7 @@ public static class PackageCommand
     public static Command Create(Func<CliConsole> console)
     {
         var cmd = new Command("package", "Write a Triton Inference Server model repository (<dir>/<name>/1/model.onnx + config.pbtxt, onnxruntime backend, dynamic batching).");
-        var model = new Option<string>("--model") { Description = "Model package (.dlbook) or ONNX file.", Required = true };
+        var model = new Option<string>("--model") { Description = "Model package (.zip) or ONNX file.", Required = true };
         var triton = new Option<string>("--triton") { Description = "Model repository folder to write into.", Required = true };
         var name = new Option<string?>("--name") { Description = "Model name in the repository (default: the model file's name)." };
         var maxBatch = new Option<int>("--max-batch") { Description = "max_batch_size of the Triton config.", DefaultValueFactory = _ => 256 };
@@ -30,8 +30,8 @@ public static class PackageCommand
                 package = TritonPackager.Write(path, r.GetValue(triton)!, modelName, options);
             else
             {
-                var ctx = new DlContext(1);
-                var m = ctx.Model.Load(path, out var schema);
+                var ml = new MLContext(1);
+                var m = ModelFiles.Load(ml, path, out var schema);
                 package = TritonPackager.Write(m, schema, r.GetValue(triton)!, modelName, options);
             }
             c.WriteJson(new JsonObject { ["modelDirectory"] = package.ModelDirectory, ["model"] = package.ModelPath, ["config"] = package.ConfigPath });

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DlBook.Cli.Output;
 using DlBook.Export.Scoring;
-using DlBook.Pipelines.Core;
+using Microsoft.ML;
 
 namespace DlBook.Cli.Commands;
 
@@ -20,8 +20,7 @@ public static class ScoreCommand
         var device = new Option<string>("--device") { Description = "cpu, or cuda:N for ORT's CUDA execution provider.", DefaultValueFactory = _ => "cpu" };
         var fallback = new Option<bool>("--fallback-to-cpu") { Description = "With --device cuda:N, run on CPU with a warning when CUDA cannot be used." };
         var threads = new Option<int>("--threads") { Description = "ORT intra-op threads (0: ORT's choice).", DefaultValueFactory = _ => 0 };
-        var library = new Option<string?>("--onnxruntime") { Description = "Path of libonnxruntime (default: DLBOOK_ONNXRUNTIME, the system's, or .native/onnxruntime/)." };
-        foreach (var o in new Option[] { model, output, batch, device, fallback, threads, library }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { model, output, batch, device, fallback, threads }) cmd.Options.Add(o);
         var data = new DataInput();
         data.AddTo(cmd, withInput: true);
         cmd.SetAction((r, ct) =>
@@ -31,10 +30,10 @@ public static class ScoreCommand
             using var scorer = new OnnxBatchScorer(r.GetValue(model)!, new OnnxBatchScorerOptions
             {
                 BatchSize = r.GetValue(batch), GpuDeviceId = gpu, FallbackToCpu = r.GetValue(fallback),
-                IntraOpNumThreads = r.GetValue(threads), LibraryPath = r.GetValue(library),
-                Log = (level, message) => { if (level >= LogLevel.Warning) c.Warn(message); },
+                IntraOpNumThreads = r.GetValue(threads),
+                Log = message => c.Warn(message.Replace("allow the CPU fallback", "pass --fallback-to-cpu", StringComparison.Ordinal)),
             });
-            var view = data.Load(new DlContext(1), r);
+            var view = data.Load(new MLContext(1), r);
             long lastLine = 0;
             var progress = new SynchronousProgress<OnnxScoringProgress>(p =>
             {
