@@ -8,14 +8,13 @@
 ROUNDS=${1:-2}
 OUT=${2:-/tmp/onnx-vs-torch}
 source "$(dirname "$0")/common.sh"
-export DLBOOK_ONNXRUNTIME=${DLBOOK_ONNXRUNTIME:-$REPO/.native/onnxruntime/libonnxruntime.so.1}
 
 dotnet build -c Release "$REPO/src/Cli" -v q -nologo >/dev/null
 DLBOOK=(dotnet "$REPO/src/Cli/bin/Release/net10.0/dlbook.dll")
 
 # A book network to score (one epoch is enough: the weights do not change the speed).
-"${DLBOOK[@]}" train mlp --preset "$REPO/models/book-mlp.json" --epochs 1 --out "$OUT/mlp.dlbook" --quiet >/dev/null
-"${DLBOOK[@]}" export --model "$OUT/mlp.dlbook" --out "$OUT/mlp.onnx" --quiet >/dev/null
+"${DLBOOK[@]}" train mlp --preset "$REPO/models/book-mlp.json" --epochs 1 --out "$OUT/mlp.zip" --quiet >/dev/null
+"${DLBOOK[@]}" export --model "$OUT/mlp.zip" --out "$OUT/mlp.onnx" --quiet >/dev/null
 
 for r in $(seq 1 "$ROUNDS"); do
   echo "== round $r: load $(cut -d' ' -f1-3 /proc/loadavg)"

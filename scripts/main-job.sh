@@ -5,7 +5,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
-export DLBOOK_ONNXRUNTIME="$ROOT/.native/onnxruntime/libonnxruntime.so.1"
 dotnet build src/Cli -c Release -nologo -v q
 DLBOOK="dotnet $ROOT/src/Cli/bin/Release/net10.0/dlbook.dll"
 OUT="${OUT:-$ROOT/runs/book-mlp}"
@@ -16,16 +15,16 @@ $DLBOOK data verify mnist
 
 echo "== 2. train: [784,30,10] sigmoid, cross-entropy, N(0,1/n_in), mini-batch 10, eta 0.1, lambda 5.0, 30 epochs"
 echo "      (train on the first 50,000 MNIST training images, validate on the last 10,000)"
-$DLBOOK train mlp --preset models/book-mlp.json --out "$OUT/mnist.dlbook" --report "$OUT" ${EPOCHS:+--epochs $EPOCHS}
+$DLBOOK train mlp --preset models/book-mlp.json --out "$OUT/mnist.zip" --report "$OUT" ${EPOCHS:+--epochs $EPOCHS}
 
 echo "== 3. evaluate on the 10,000 MNIST test images"
-$DLBOOK evaluate --model "$OUT/mnist.dlbook" --data mnist --split test
+$DLBOOK evaluate --model "$OUT/mnist.zip" --data mnist --split test
 
 echo "== 4. learning speed per layer (chapter 34), from the run's gradient monitor"
 $DLBOOK diagnose --sizes 784,30,30,10 --seeds 3
 
 echo "== 5. export to ONNX and score the test set with ONNX Runtime"
-$DLBOOK export --model "$OUT/mnist.dlbook" --out "$OUT/mnist.onnx"
+$DLBOOK export --model "$OUT/mnist.zip" --out "$OUT/mnist.onnx"
 $DLBOOK score --model "$OUT/mnist.onnx" --data mnist --split test --out "$OUT/predictions.csv" --batch 256 --device cpu
 echo "== done: $OUT"
 ls -l "$OUT"

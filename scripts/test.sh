@@ -4,7 +4,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
-export DLBOOK_ONNXRUNTIME="$ROOT/.native/onnxruntime/libonnxruntime.so.1"
 dotnet build DlBook.MLNet.sln -c Release -nologo -v q
 rm -rf "$ROOT/TestResults"
 status=0

@@ -1,39 +1,31 @@
-using System.Runtime.InteropServices;
 using DlBook.Export.Onnx.Proto;
 using DlBook.Export.Runtime;
 using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace DlBook.Bench;
 
 /// <summary>
-/// What this binding adds to one ORT Run. A tiny model (Identity on float[1, 4]) is run three ways:
-/// <see cref="BindingRun"/> through <see cref="OnnxSession"/>.Run; <see cref="RawRun"/> through ORT's C API
-/// with the input OrtValue and names prepared once (the bare cost of Run); <see cref="RawCompleteRun"/>
-/// through the C API doing per call what any binding must (wrap the input buffer in an OrtValue, run, read
-/// the output's type and shape, copy it out, release both). Binding − raw-complete is the managed layer's
-/// own cost (argument checks, pinning, result objects).
+/// The cost of one ONNX Runtime Run on a one-node model, three ways through the official binding:
+/// <see cref="RunnerRun"/> (our pre-allocated, pinned OrtValues), <see cref="PreparedRun"/> (the binding's OrtValue Run,
+/// values made once) and <see cref="AllocatingRun"/> (NamedOnnxValue in, a fresh result collection out, as most code calls it).
 /// </summary>
-public sealed unsafe class OnnxRunOverhead : IDisposable
+internal sealed class OnnxRunOverhead : IDisposable
 {
     private readonly OnnxSession _session;
-    private readonly OnnxTensor[] _inputs;
+    private readonly OnnxBatchRunner _runner;
     private readonly float[] _x = [1, 2, 3, 4];
-    private readonly float[] _copy = new float[4];
-    private readonly long* _shape;
-    private readonly nint _preparedInput;
-    private GCHandle _pin;
+    private readonly float[] _y = new float[4];
+    private readonly OrtValue _in, _out;
+    private readonly RunOptions _run = new();
 
-    /// <summary>Opens the tiny model with one intra-op thread (nothing to parallelise) and prepares the raw input.</summary>
     public OnnxRunOverhead()
     {
         _session = OnnxSession.FromBytes(TinyModel(), new OnnxSessionOptions { IntraOpThreads = 1, InterOpThreads = 1 }, "tiny-identity");
-        _inputs = [OnnxTensor.Float("Features", _x, 1, 4)];
-        _pin = GCHandle.Alloc(_x, GCHandleType.Pinned);
-        _shape = (long*)NativeMemory.Alloc(2, sizeof(long));
-        _shape[0] = 1;
-        _shape[1] = 4;
-        _preparedInput = _session.Api.CreateTensorWithData(_session.Library.CpuMemory, (void*)_pin.AddrOfPinnedObject(), 16, _shape, 2, OnnxElementType.Float, out var status);
-        _session.Api.Check(status, "Creating the benchmark input");
+        _runner = _session.Runner(1);
+        _in = OrtValue.CreateTensorValueFromMemory(_x, [1, 4]);
+        _out = OrtValue.CreateTensorValueFromMemory(_y, [1, 4]);
     }
 
     /// <summary>A one-node model: Score = Identity(Features), float[batch, 4].</summary>
@@ -58,44 +50,21 @@ public sealed unsafe class OnnxRunOverhead : IDisposable
         return model.ToByteArray();
     }
 
-    /// <summary>One Run through the binding.</summary>
-    public void BindingRun() => _session.Run(_inputs);
+    public void RunnerRun() => _runner.Run(_x, 1);
 
-    /// <summary>One bare C API Run with everything prepared.</summary>
-    public void RawRun()
+    public void PreparedRun() => _session.Session.Run(_run, ["Features"], [_in], ["Score"], [_out]);
+
+    public void AllocatingRun()
     {
-        var api = _session.Api;
-        nint inName = _session.InputNamePointer(0), outName = _session.OutputNamePointer(0), input = _preparedInput, output = 0;
-        api.Check(api.Run(_session.NativeHandle, &inName, &input, 1, &outName, &output, 1), "Run");
-        api.Release(OrtApiIndex.ReleaseValue, output);
+        using var r = _session.Session.Run([NamedOnnxValue.CreateFromTensor("Features", new DenseTensor<float>(_x, [1, 4]))]);
     }
 
-    /// <summary>One C API Run with the per-call work every binding needs.</summary>
-    public void RawCompleteRun()
-    {
-        var api = _session.Api;
-        nint inName = _session.InputNamePointer(0), outName = _session.OutputNamePointer(0), output = 0;
-        nint input = api.CreateTensorWithData(_session.Library.CpuMemory, (void*)_pin.AddrOfPinnedObject(), 16, _shape, 2, OnnxElementType.Float, out var status);
-        api.Check(status, "Creating the input");
-        try
-        {
-            api.Check(api.Run(_session.NativeHandle, &inName, &input, 1, &outName, &output, 1), "Run");
-            var (_, dims, data) = api.TensorOf(output);
-            new ReadOnlySpan<float>((void*)data, (int)(dims[0] * dims[1])).CopyTo(_copy);
-        }
-        finally
-        {
-            api.Release(OrtApiIndex.ReleaseValue, output);
-            api.Release(OrtApiIndex.ReleaseValue, input);
-        }
-    }
-
-    /// <inheritdoc />
     public void Dispose()
     {
-        _session.Api.Release(OrtApiIndex.ReleaseValue, _preparedInput);
-        NativeMemory.Free(_shape);
-        if (_pin.IsAllocated) _pin.Free();
+        _in.Dispose();
+        _out.Dispose();
+        _run.Dispose();
+        _runner.Dispose();
         _session.Dispose();
     }
 }

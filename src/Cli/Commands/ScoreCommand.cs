@@ -41,7 +41,13 @@ public static class ScoreCommand
                 lastLine = p.Rows;
                 c.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Rows:N0} rows, {p.Rows / Math.Max(p.Elapsed.TotalSeconds, 1e-9):N0} rows/s"));
             });
-            var summary = scorer.ScoreToCsv(view, r.GetValue(output)!, progress, ct);
+            OnnxScoringSummary summary;
+            try { summary = scorer.ScoreToCsv(view, r.GetValue(output)!, progress, ct); }
+            catch (DlBook.Pipelines.Data.DataFormatException e) when (r.GetValue(data.Input) is { } file)
+            {
+                // ML.NET's text loader reads a cell that is not a number as NaN: say which file, and what such a cell may be.
+                throw new DlBook.Pipelines.Data.DataFormatException($"{file}: {e.Message} (a NaN from a CSV is an empty or non-numeric cell, counting rows from 0 after any header).", e);
+            }
             double rate = summary.Rows / Math.Max(summary.Elapsed.TotalSeconds, 1e-9);
             c.WriteJson(new JsonObject
             {

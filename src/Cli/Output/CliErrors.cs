@@ -38,7 +38,9 @@ public static class CliErrors
     /// <summary>One line: the message of the exception (and of its innermost cause when it adds something).</summary>
     public static string Describe(Exception e)
     {
-        var msg = e.Message.ReplaceLineEndings(" ");
+        var msg = e.Message.ReplaceLineEndings(" ")
+            .Replace("or allow the CPU fallback", "or pass --fallback-to-cpu", StringComparison.Ordinal)
+            .Replace("FallbackToCpu", "--fallback-to-cpu", StringComparison.Ordinal);
         var inner = e;
         while (inner.InnerException is not null) inner = inner.InnerException;
         if (!ReferenceEquals(inner, e) && !msg.Contains(inner.Message, StringComparison.Ordinal))

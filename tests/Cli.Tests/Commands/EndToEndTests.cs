@@ -152,16 +152,21 @@ public sealed class EndToEndTests(EndToEndTests.TrainedModel trained) : IClassFi
     }
 
     [Fact]
-    public void ScoreWithoutTheOnnxRuntimeLibraryIsAnEnvironmentErrorSayingWhatToInstall()
+    public void ScoreOnCudaWithoutAGpuBuildIsAnEnvironmentErrorNamingTheFlagAndWithTheFlagRunsOnCpu()
     {
-        var onnx = Tmp("nolib.onnx");
+        var onnx = Tmp("cuda.onnx");
         Assert.Equal(0, CliRunner.Run("export", "--model", trained.Model, "--out", onnx, "--quiet").ExitCode);
-        var output = Tmp("nolib-out.csv");
-        var r = CliRunner.Run("score", "--model", onnx, "--input", SharedData.Mnist("t10k-images-idx3-ubyte.gz"), "--out", output,
-            "--onnxruntime", Tmp("no-such-dir/libonnxruntime.so.1"));
+        var output = Tmp("cuda-out.csv");
+        var r = CliRunner.Run("score", "--model", onnx, "--input", SharedData.Mnist("t10k-images-idx3-ubyte.gz"), "--out", output, "--device", "cuda:0");
         Assert.Equal(3, r.ExitCode);
-        Assert.Contains("onnxruntime", r.Error);
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux", r.Error);
+        Assert.Contains("CUDA 13", r.Error);
+        Assert.Contains("--fallback-to-cpu", r.Error);
         Assert.False(File.Exists(output));
+        var ok = CliRunner.Run("score", "--model", onnx, "--input", SharedData.Mnist("t10k-images-idx3-ubyte.gz"), "--out", output, "--device", "cuda:0", "--fallback-to-cpu");
+        Assert.Equal(0, ok.ExitCode);
+        Assert.Contains("on CPU", ok.Error);
+        Assert.Equal(10_001, File.ReadAllLines(output).Length);
     }
 
     [Fact]
@@ -176,7 +181,8 @@ public sealed class EndToEndTests(EndToEndTests.TrainedModel trained) : IClassFi
         var r = CliRunner.Run("score", "--model", onnx, "--input", csv, "--out", output);
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("text.csv", r.Error);
-        Assert.Contains("seven", r.Error);
+        Assert.Contains("Row 2 of column 'Features'", r.Error);
+        Assert.Contains("index 783", r.Error);
         Assert.False(File.Exists(output));
     }
 
