@@ -41,10 +41,8 @@ public sealed class Sequential
         }
         // The network's input needs no gradient; for the book's nets that is the biggest GEMM of the backward pass.
         if (_layers[0] is DenseLayer first) first.ComputeInputGradient = false;
-        // Token ids have no gradient either, so the layer after an Embedding (or a sequence layer first) needs none.
-        int sequenceStart = _layers[0] is EmbeddingLayer && _layers.Length > 1 ? 1 : 0;
-        if (_layers[sequenceStart] is RecurrentLayer recurrent) recurrent.ComputeInputGradient = false;
-        if (_layers[sequenceStart] is TimeDistributedDenseLayer timeDense) timeDense.ComputeInputGradient = false;
+        if (_layers[0] is RecurrentLayer recurrent) recurrent.ComputeInputGradient = false;
+        if (_layers[0] is TimeDistributedDenseLayer timeDense) timeDense.ComputeInputGradient = false;
         Specs = specs.ToArray();
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         OutputShape = (int[])shape.Clone();
