@@ -15,6 +15,11 @@ public static class LayerFactory
         [LayerKinds.Activation] = new DelegateLayerBuilder(ActivationLayer.Create),
         [LayerKinds.Dropout] = new DelegateLayerBuilder(DropoutLayer.Create),
         [LayerKinds.BatchNorm1d] = new DelegateLayerBuilder(BatchNorm1dLayer.Create),
+        [LayerKinds.SimpleRnn] = new DelegateLayerBuilder(SimpleRnnLayer.Create),
+        [LayerKinds.Lstm] = new DelegateLayerBuilder(LstmLayer.Create),
+        [LayerKinds.Gru] = new DelegateLayerBuilder(GruLayer.Create),
+        [LayerKinds.Embedding] = new DelegateLayerBuilder(EmbeddingLayer.Create),
+        [LayerKinds.TimeDistributedDense] = new DelegateLayerBuilder(TimeDistributedDenseLayer.Create),
     };
 
     /// <summary>The registered kinds.</summary>

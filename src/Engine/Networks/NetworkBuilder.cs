@@ -40,13 +40,18 @@ public static class NetworkBuilder
         return specs;
     }
 
-    /// <summary>The prefix of automatic layer names for a kind ("dense", "act", "dropout", "bn", else the lower-case kind).</summary>
+    /// <summary>The prefix of automatic layer names for a kind ("dense", "act", "dropout", "bn", "rnn", "lstm", "gru", "embedding", "tdense", else the lower-case kind).</summary>
     public static string NamePrefix(string kind) => kind switch
     {
         LayerKinds.Dense => "dense",
         LayerKinds.Activation => "act",
         LayerKinds.Dropout => "dropout",
         LayerKinds.BatchNorm1d => "bn",
+        LayerKinds.SimpleRnn => "rnn",
+        LayerKinds.Lstm => "lstm",
+        LayerKinds.Gru => "gru",
+        LayerKinds.Embedding => "embedding",
+        LayerKinds.TimeDistributedDense => "tdense",
         _ => kind.ToLowerInvariant(),
     };
 

@@ -41,6 +41,8 @@ public sealed class Sequential
         }
         // The network's input needs no gradient; for the book's nets that is the biggest GEMM of the backward pass.
         if (_layers[0] is DenseLayer first) first.ComputeInputGradient = false;
+        if (_layers[0] is RecurrentLayer recurrent) recurrent.ComputeInputGradient = false;
+        if (_layers[0] is TimeDistributedDenseLayer timeDense) timeDense.ComputeInputGradient = false;
         Specs = specs.ToArray();
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         OutputShape = (int[])shape.Clone();
@@ -91,6 +93,17 @@ public sealed class Sequential
         _predictions.ResizeRows(logits.Rows);
         ActivationFunctions.Forward(OutputActivation, logits.Span, _predictions.Span, OutputSize);
         return _predictions;
+    }
+
+    /// <summary>
+    /// Sets the per-row lengths of right-padded sequence batches on every <see cref="ISequenceLengthAware"/> layer
+    /// (see <see cref="ISequenceLengthAware.SetLengths"/>): one entry per row, 0 ≤ length ≤ T; an empty span clears
+    /// them (every row full length). They stay in force for the following Forward calls until changed.
+    /// </summary>
+    public void SetSequenceLengths(ReadOnlySpan<int> lengths)
+    {
+        foreach (var layer in _layers)
+            if (layer is ISequenceLengthAware aware) aware.SetLengths(lengths);
     }
 
     /// <summary>The layer called <paramref name="name"/>.</summary>

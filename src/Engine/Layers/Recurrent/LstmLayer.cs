@@ -1,0 +1,119 @@
+using System.Runtime.Intrinsics;
+using DlBook.Engine.Random;
+using DlBook.Engine.Tensors;
+using static DlBook.Engine.Layers.GateMath;
+
+namespace DlBook.Engine.Layers;
+
+/// <summary>
+/// Long short-term memory, the ONNX LSTM operator without peepholes or clipping and with its default activations:
+/// i = σ(W_i x + R_i h₋ + Wb_i + Rb_i), o = σ(…), f = σ(…), c̃ = tanh(…), c = f ⊙ c₋ + i ⊙ c̃, h = o ⊙ tanh(c).
+/// Gate blocks in W, R and B are in the ONNX order i, o, f, c. Settings: units, returnSequences (false),
+/// bidirectional (false), init (GlorotUniform), recurrentInit (Orthogonal), biasInit (Zeros), unitForgetBias (true:
+/// Wb_f starts at 1, as Keras), bpttSteps (0). See <see cref="RecurrentLayer"/> for shapes, lengths and state.
+/// </summary>
+public sealed unsafe class LstmLayer : RecurrentLayer
+{
+    private LstmLayer(LayerSpec spec, int inputs, int units, bool returnSequences, bool bidirectional, int bptt)
+        : base(spec, inputs, units, 4, returnSequences, bidirectional, bptt, hasCell: true, hasAux: true)
+    {
+    }
+
+    /// <inheritdoc />
+    public override RecurrentCell Cell => RecurrentCell.Lstm;
+
+    /// <summary>c₀ [dirs, batch, H] (ONNX initial_c) for the next Forward calls, or null for zeros.</summary>
+    public Tensor? InitialCellState
+    {
+        get => InitialCell;
+        set => InitialCell = value;
+    }
+
+    /// <summary>∂C/∂c₀ [dirs, batch, H] after Backward.</summary>
+    public Tensor InitialCellStateGradient => InitialCellGradient;
+
+    /// <summary>Builds an LSTM layer from its spec (see <see cref="LayerFactory.Build"/>).</summary>
+    public static LstmLayer Create(LayerSpec spec, int[] inputShape, Rng? rng)
+    {
+        var (inputs, units, returnSequences, bidirectional, bptt) = ReadSpec(spec, inputShape, 4);
+        if (!spec.Has("unitForgetBias")) spec.With("unitForgetBias", true);
+        var layer = new LstmLayer(spec, inputs, units, returnSequences, bidirectional, bptt);
+        if (rng is null) return layer;
+        layer.Initialize(rng);
+        if (spec.GetBool("unitForgetBias"))
+        {
+            // Forgetting little at first lets gradients through early training (Jozefowicz et al. 2015).
+            var b = layer.Bias.Value.Span;
+            for (int d = 0; d < layer.Directions; d++) b.Slice(d * 8 * units + 2 * units, units).Fill(1f);
+        }
+        return layer;
+    }
+
+    private protected override void FillBiasRow(ReadOnlySpan<float> wb, ReadOnlySpan<float> rb, Span<float> row) =>
+        System.Numerics.Tensors.TensorPrimitives.Add(wb, rb, row);
+
+    // gates [4H] (i, o, f, c̃) in: W·x + Wb + Rb, out: the activated gates; aux: tanh c.
+    private protected override void ForwardRow(float* g, float* rec, float* rb, float* hPrev, float* h,
+        float* cPrev, float* c, float* aux, int n)
+    {
+        float* gi = g, go = g + n, gf = g + 2 * n, gc = g + 3 * n;
+        float* ri = rec, ro = rec + n, rf = rec + 2 * n, rc = rec + 3 * n;
+        int j = 0;
+        if (Vector)
+        {
+            for (; j <= n - 16; j += 16)
+            {
+                var i = Sigmoid(Vector512.Load(gi + j) + Vector512.Load(ri + j));
+                var o = Sigmoid(Vector512.Load(go + j) + Vector512.Load(ro + j));
+                var f = Sigmoid(Vector512.Load(gf + j) + Vector512.Load(rf + j));
+                var cc = Tanh(Vector512.Load(gc + j) + Vector512.Load(rc + j));
+                var cn = f * Vector512.Load(cPrev + j) + i * cc;
+                var ct = Tanh(cn);
+                i.Store(gi + j); o.Store(go + j); f.Store(gf + j); cc.Store(gc + j);
+                cn.Store(c + j); ct.Store(aux + j); (o * ct).Store(h + j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            float i = Sigmoid(gi[j] + ri[j]), o = Sigmoid(go[j] + ro[j]), f = Sigmoid(gf[j] + rf[j]), cc = Tanh(gc[j] + rc[j]);
+            float cn = f * cPrev[j] + i * cc, ct = Tanh(cn);
+            gi[j] = i; go[j] = o; gf[j] = f; gc[j] = cc;
+            c[j] = cn; aux[j] = ct; h[j] = o * ct;
+        }
+    }
+
+    private protected override void BackwardRow(float* g, float* hPrev, float* h, float* cPrev, float* aux,
+        float* dh, float* dc, float* dxg, float* drg, int n)
+    {
+        float* gi = g, go = g + n, gf = g + 2 * n, gc = g + 3 * n;
+        int j = 0;
+        if (Vector)
+        {
+            var one = Vector512<float>.One;
+            for (; j <= n - 16; j += 16)
+            {
+                var i = Vector512.Load(gi + j); var o = Vector512.Load(go + j);
+                var f = Vector512.Load(gf + j); var cc = Vector512.Load(gc + j);
+                var ct = Vector512.Load(aux + j); var dhv = Vector512.Load(dh + j);
+                var dC = Vector512.Load(dc + j) + dhv * o * (one - ct * ct);
+                (dC * cc * i * (one - i)).Store(dxg + j);
+                (dhv * ct * o * (one - o)).Store(dxg + n + j);
+                (dC * Vector512.Load(cPrev + j) * f * (one - f)).Store(dxg + 2 * n + j);
+                (dC * i * (one - cc * cc)).Store(dxg + 3 * n + j);
+                (dC * f).Store(dc + j);
+                Vector512<float>.Zero.Store(dh + j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            float i = gi[j], o = go[j], f = gf[j], cc = gc[j], ct = aux[j], dhv = dh[j];
+            float dC = dc[j] + dhv * o * (1 - ct * ct);
+            dxg[j] = dC * cc * i * (1 - i);
+            dxg[n + j] = dhv * ct * o * (1 - o);
+            dxg[2 * n + j] = dC * cPrev[j] * f * (1 - f);
+            dxg[3 * n + j] = dC * i * (1 - cc * cc);
+            dc[j] = dC * f;
+            dh[j] = 0;
+        }
+    }
+}

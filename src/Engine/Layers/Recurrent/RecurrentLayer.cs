@@ -1,0 +1,555 @@
+using DlBook.Engine.Initializers;
+using DlBook.Engine.Kernels;
+using DlBook.Engine.Random;
+using DlBook.Engine.Tensors;
+
+namespace DlBook.Engine.Layers;
+
+/// <summary>
+/// What <see cref="SimpleRnnLayer"/>, <see cref="LstmLayer"/> and <see cref="GruLayer"/> share: the ONNX parameter
+/// layout, batch-first sequences, both directions, per-row lengths, an initial state, truncated back-propagation and
+/// the per-step gradient norms. The cells differ only in their per-row step kernels.
+/// </summary>
+/// <remarks>
+/// <para>Shapes. Input [batch, T, in] (a [batch, T·in] tensor is read as [batch, T, in] with the T of the spec; any
+/// T ≥ 1 is accepted at Forward). Output [batch, T, dirs·H] when <see cref="ReturnSequences"/>, else the last state
+/// [batch, dirs·H]; directions are concatenated forward ‖ backward on the feature axis (Keras, and ONNX's Y after
+/// its [T, dirs, batch, H] is transposed).</para>
+/// <para>Parameters, exactly the ONNX inputs: W [dirs, G·H, in], R [dirs, G·H, H], B [dirs, 2·G·H] (Wb then Rb),
+/// with G gate blocks in the ONNX order (LSTM i, o, f, c; GRU z, r, h; RNN one block).</para>
+/// <para>Speed. The input projections of all steps are one GEMM ([batch·(T+1), in] × Wᵀ); each step does one
+/// [batch, H] × [H, G·H] GEMM and one fused pass over the gates. Backward does one [batch, G·H] × [G·H, H] GEMM per
+/// step and, at the end, one GEMM each for dW, dR and ∂C/∂x over all steps. Every per-step buffer is laid out
+/// [batch, T+1, ·] so that slot s of h is the state entering step s, and the all-step GEMMs pair rows without copies.</para>
+/// </remarks>
+public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
+{
+    private readonly Parameter[] _parameters;
+    private readonly Tensor _output;
+    private readonly Tensor _inputGradient;
+    private readonly Tensor _initialStateGradient;
+    private readonly Tensor _initialCellGradient;
+    private readonly float[] _biasRow;
+    private readonly float[] _rt;
+    private double[] _norms = [];
+    private int[]? _lengths;
+    private int[] _rowLengths = [];
+    private Tensor? _input;
+    private int _batch = -1, _steps = -1;
+    private bool _backwardReady;
+
+    // Per direction, laid out [batch, T+1, ·]: x in processing order, gate pre-activations (overwritten by the
+    // activated gates), states h (slot s = state entering step s), cell states (LSTM) and the cell's extra
+    // per-step value (LSTM tanh c, GRU R_h·h + Rb_h).
+    private float[][] _x = [], _g = [], _h = [], _c = [], _aux = [];
+    private float[][] _dxg = [], _drg = [];
+    private float[] _rec = [], _dh = [], _dc = [], _dxp = [];
+
+    private protected RecurrentLayer(LayerSpec spec, int inputs, int units, int gates, bool returnSequences,
+        bool bidirectional, int bpttSteps, bool hasCell, bool hasAux)
+    {
+        Spec = spec;
+        Inputs = inputs;
+        Units = units;
+        GateBlocks = gates;
+        ReturnSequences = returnSequences;
+        Directions = bidirectional ? 2 : 1;
+        BpttSteps = bpttSteps;
+        HasCell = hasCell;
+        HasAux = hasAux;
+        int gh = gates * units;
+        Weights = new Parameter("W", new Tensor(Directions, gh, inputs), isWeight: true);
+        Recurrence = new Parameter("R", new Tensor(Directions, gh, units), isWeight: true);
+        Bias = new Parameter("B", new Tensor(Directions, 2 * gh), isWeight: false);
+        _parameters = [Weights, Recurrence, Bias];
+        _output = new Tensor(1, Directions * units);
+        _inputGradient = new Tensor(1, inputs);
+        _initialStateGradient = new Tensor(Directions, 0, units);
+        _initialCellGradient = new Tensor(Directions, 0, units);
+        _biasRow = new float[gh];
+        _rt = new float[units * gh];
+    }
+
+    /// <inheritdoc />
+    public LayerSpec Spec { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>W [dirs, G·H, in]: input weights, gate blocks in the ONNX order.</summary>
+    public Parameter Weights { get; }
+
+    /// <summary>R [dirs, G·H, H]: recurrent weights, gate blocks in the ONNX order.</summary>
+    public Parameter Recurrence { get; }
+
+    /// <summary>B [dirs, 2·G·H]: per direction the input biases Wb [G·H] then the recurrent biases Rb [G·H].</summary>
+    public Parameter Bias { get; }
+
+    /// <summary>The cell.</summary>
+    public abstract RecurrentCell Cell { get; }
+
+    /// <summary>Features per input step.</summary>
+    public int Inputs { get; }
+
+    /// <summary>Hidden units H per direction.</summary>
+    public int Units { get; }
+
+    /// <summary>Gate blocks G (RNN 1, GRU 3, LSTM 4).</summary>
+    public int GateBlocks { get; }
+
+    /// <summary>1, or 2 when bidirectional.</summary>
+    public int Directions { get; }
+
+    /// <summary>True: output every step [batch, T, dirs·H]; false: the last state [batch, dirs·H].</summary>
+    public bool ReturnSequences { get; }
+
+    /// <summary>
+    /// Truncated back-propagation through time: 0 = full. With k &gt; 0, Backward runs only over the last k steps
+    /// of each row in the direction's processing order — for a row of length L, forward-direction steps
+    /// t = L−k … L−1 and backward-direction steps t = k−1 … 0. Outside that window the step's output gradient is
+    /// ignored and ∂C/∂x, the gates' contribution to dW, dR, dB and <see cref="HiddenGradientNorms"/> are zero; the
+    /// gradient reaching the state before the window (and so <see cref="InitialStateGradient"/>) is dropped.
+    /// </summary>
+    public int BpttSteps { get; }
+
+    /// <summary>
+    /// False skips ∂C/∂x in <see cref="Backward"/> (it returns an empty gradient): the network's first layer, or
+    /// one fed by an Embedding, needs none.
+    /// </summary>
+    public bool ComputeInputGradient { get; set; } = true;
+
+    /// <summary>
+    /// h₀ [dirs, batch, H] (ONNX initial_h) for the next Forward calls, or null for zeros. For the backward
+    /// direction it is the state before its first step (t = length − 1). Its batch must equal the input's.
+    /// </summary>
+    public Tensor? InitialState { get; set; }
+
+    /// <summary>∂C/∂h₀ [dirs, batch, H] after <see cref="Backward"/> (computed whether or not <see cref="InitialState"/> is set).</summary>
+    public Tensor InitialStateGradient => _initialStateGradient;
+
+    /// <summary>
+    /// ‖∂C/∂h_t‖ per time step t (time order, length T), after <see cref="Backward"/>: the Frobenius norm of the
+    /// gradient of the cost with respect to the state h_t over the whole batch and both directions, i.e.
+    /// √(Σ_rows Σ_dirs ‖∂C/∂h_t‖²). The losses average over the batch, so this is the gradient of the mean cost.
+    /// Padded steps (t ≥ length) and steps outside the truncation window count zero. In a vanilla RNN it decays
+    /// towards t = 0 (vanishing gradient); in an LSTM or GRU it survives.
+    /// </summary>
+    public IReadOnlyList<double> HiddenGradientNorms => _norms;
+
+    /// <summary>The per-row lengths in force (empty: every row full length).</summary>
+    public ReadOnlySpan<int> Lengths => _lengths;
+
+    private protected bool HasCell { get; }
+
+    private protected bool HasAux { get; }
+
+    /// <summary>c₀ for LSTM (null: zeros).</summary>
+    private protected Tensor? InitialCell { get; set; }
+
+    private protected Tensor InitialCellGradient => _initialCellGradient;
+
+    /// <inheritdoc />
+    public void SetLengths(ReadOnlySpan<int> lengths)
+    {
+        if (lengths.IsEmpty) { _lengths = null; return; }
+        foreach (int l in lengths)
+            if (l < 0)
+                throw new ArgumentException($"Layer '{Spec.Name}' ({Spec.Kind}): a sequence length is {l}; lengths must be ≥ 0.", nameof(lengths));
+        _lengths = lengths.ToArray();
+    }
+
+    /// <summary>
+    /// Reads and completes the settings every recurrent kind shares, fills the spec's shapes and parameter list, and
+    /// returns (in, H, returnSequences, bidirectional, bpttSteps).
+    /// </summary>
+    private protected static (int Inputs, int Units, bool ReturnSequences, bool Bidirectional, int Bptt) ReadSpec(
+        LayerSpec spec, int[] inputShape, int gates)
+    {
+        int units = spec.GetInt("units");
+        if (units <= 0) throw new ArgumentException($"Layer '{spec.Name}' ({spec.Kind}) needs units > 0; got {units}.");
+        if (inputShape.Length != 2 || inputShape[0] <= 0 || inputShape[1] <= 0)
+            throw new ArgumentException(
+                $"Layer '{spec.Name}' ({spec.Kind}) needs a sequence input [T, features]; got [{string.Join(", ", inputShape)}]. " +
+                "Put an Embedding or shape the feature column as [T, features].");
+        if (!spec.Has("returnSequences")) spec.With("returnSequences", false);
+        if (!spec.Has("bidirectional")) spec.With("bidirectional", false);
+        if (!spec.Has("bpttSteps")) spec.With("bpttSteps", 0);
+        if (!spec.Has("init")) spec.With("init", "GlorotUniform");
+        if (!spec.Has("recurrentInit")) spec.With("recurrentInit", "Orthogonal");
+        if (!spec.Has("biasInit")) spec.With("biasInit", "Zeros");
+        bool returnSequences = spec.GetBool("returnSequences");
+        bool bidirectional = spec.GetBool("bidirectional");
+        int bptt = spec.GetInt("bpttSteps");
+        if (bptt < 0) throw new ArgumentException($"Layer '{spec.Name}' ({spec.Kind}) needs bpttSteps ≥ 0 (0 = full); got {bptt}.");
+        int steps = inputShape[0], inputs = inputShape[1], dirs = bidirectional ? 2 : 1;
+        spec.InputShape = inputShape;
+        spec.OutputShape = returnSequences ? [steps, dirs * units] : [dirs * units];
+        spec.Parameters.Clear();
+        spec.Parameters.Add(new ParameterSpec("W", [dirs, gates * units, inputs]));
+        spec.Parameters.Add(new ParameterSpec("R", [dirs, gates * units, units]));
+        spec.Parameters.Add(new ParameterSpec("B", [dirs, 2 * gates * units]));
+        return (inputs, units, returnSequences, bidirectional, bptt);
+    }
+
+    /// <summary>Fills W, R and B from the spec's initialisers (W: fan-in in, fan-out G·H; R: H, G·H).</summary>
+    private protected void Initialize(Rng rng)
+    {
+        int gh = GateBlocks * Units;
+        InitializerFactory.Create(Spec.GetString("init")).Fill(Weights.Value, Inputs, gh, rng);
+        InitializerFactory.Create(Spec.GetString("recurrentInit")).Fill(Recurrence.Value, Units, gh, rng);
+        InitializerFactory.Create(Spec.GetString("biasInit")).Fill(Bias.Value, Units, gh, rng);
+    }
+
+    /// <summary>The bias row (length G·H) broadcast into the input projections, from one direction's Wb and Rb.</summary>
+    private protected abstract void FillBiasRow(ReadOnlySpan<float> wb, ReadOnlySpan<float> rb, Span<float> row);
+
+    /// <summary>
+    /// One row of one step. gates: [G·H] input projections plus bias, overwritten with what backward needs;
+    /// rec: [G·H] = R·h₋; rb: [G·H] the recurrent bias; hPrev, h: [H]; cPrev, c, aux: [H] (when the cell has them).
+    /// </summary>
+    private protected abstract void ForwardRow(float* gates, float* rec, float* rb, float* hPrev, float* h,
+        float* cPrev, float* c, float* aux, int units);
+
+    /// <summary>
+    /// One row of one step backwards. dh: [H] on entry ∂C/∂h_s, on exit the part of ∂C/∂h_{s−1} that does not go
+    /// through R; dc: [H] ∂C/∂c_s in, ∂C/∂c_{s−1} out (LSTM); dxg: [G·H] gradient of the input projections;
+    /// drg: [G·H] gradient of R·h₋ + Rb (the same memory as dxg except for GRU).
+    /// </summary>
+    private protected abstract void BackwardRow(float* gates, float* hPrev, float* h, float* cPrev, float* aux,
+        float* dh, float* dc, float* dxg, float* drg, int units);
+
+    /// <summary>True when the cell's ∂C/∂(R·h₋ + Rb) differs from ∂C/∂(W·x + Wb) (GRU), so it needs its own buffer.</summary>
+    private protected virtual bool SeparateRecurrentGradient => false;
+
+    /// <inheritdoc />
+    // x: [batch, T, in] → y: [batch, T, dirs·H] (returnSequences) or [batch, dirs·H]; W: [dirs, GH, in], R: [dirs, GH, H]
+    public Tensor Forward(Tensor input, bool training)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        int batch = input.Rows, steps = StepsOf(input);
+        Allocate(batch, steps);
+        var lengths = RowLengths(batch, steps);
+        CheckState(InitialState, batch, "InitialState");
+        if (HasCell) CheckState(InitialCell, batch, "InitialCellState");
+        _input = input;
+        int h = Units, gh = GateBlocks * Units, p = steps + 1, inputs = Inputs;
+        var x = input.Span;
+        var w = Weights.Value.Span;
+        var r = Recurrence.Value.Span;
+        var bias = Bias.Value.Span;
+        for (int d = 0; d < Directions; d++)
+        {
+            var xd = _x[d].AsSpan();
+            for (int b = 0; b < batch; b++)
+            {
+                int len = lengths[b];
+                for (int s = 0; s < p; s++)
+                {
+                    var dst = xd.Slice((b * p + s) * inputs, inputs);
+                    if (s < len) x.Slice((b * steps + TimeOf(d, s, len)) * inputs, inputs).CopyTo(dst);
+                    else dst.Clear();
+                }
+            }
+            var wb = bias.Slice(d * 2 * gh, gh);
+            var rb = bias.Slice(d * 2 * gh + gh, gh);
+            FillBiasRow(wb, rb, _biasRow);
+            RowKernels.Broadcast(_biasRow, _g[d], batch * p);
+            Gemm.Multiply(Transpose.No, Transpose.Yes, batch * p, gh, inputs,
+                1f, xd, inputs, w.Slice(d * gh * inputs, gh * inputs), inputs, 1f, _g[d], gh);
+            // Rᵀ [H, G·H] makes the per-step product an outer-product GEMM with contiguous rows of B.
+            var rd = r.Slice(d * gh * h, gh * h);
+            for (int i = 0; i < gh; i++)
+                for (int j = 0; j < h; j++) _rt[j * gh + i] = rd[i * h + j];
+            var hs = _h[d].AsSpan();
+            for (int b = 0; b < batch; b++)
+            {
+                var h0 = hs.Slice(b * p * h, h);
+                if (InitialState is { } init) init.Span.Slice((d * batch + b) * h, h).CopyTo(h0);
+                else h0.Clear();
+                if (!HasCell) continue;
+                var c0 = _c[d].AsSpan(b * p * h, h);
+                if (InitialCell is { } cinit) cinit.Span.Slice((d * batch + b) * h, h).CopyTo(c0);
+                else c0.Clear();
+            }
+            RunForward(d, batch, steps, lengths, rb);
+        }
+        WriteOutput(batch, steps, lengths);
+        return _output;
+    }
+
+    private void RunForward(int d, int batch, int steps, int[] lengths, ReadOnlySpan<float> rb)
+    {
+        int h = Units, gh = GateBlocks * Units, p = steps + 1;
+        float[] cArr = HasCell ? _c[d] : _h[d], auxArr = HasAux ? _aux[d] : _h[d];
+        fixed (float* pg = _g[d])
+        fixed (float* ph = _h[d])
+        fixed (float* pc = cArr)
+        fixed (float* pa = auxArr)
+        fixed (float* prec = _rec)
+        fixed (float* prt = _rt)
+        fixed (float* prb = rb)
+        {
+            for (int s = 0; s < steps; s++)
+            {
+                Gemm.Multiply(Transpose.No, Transpose.No, batch, gh, h, 1f, ph + (long)s * h, p * h, prt, gh, 0f, prec, gh);
+                for (int b = 0; b < batch; b++)
+                {
+                    long row = (long)b * p + s;
+                    float* hPrev = ph + row * h;
+                    if (s < lengths[b])
+                    {
+                        ForwardRow(pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
+                            HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, HasAux ? pa + row * h : null, h);
+                    }
+                    else
+                    {
+                        // Past the row's length the state is frozen, so slot T holds h (and c) at t = length − 1.
+                        new Span<float>(hPrev, h).CopyTo(new Span<float>(hPrev + h, h));
+                        if (HasCell) new Span<float>(pc + row * h, h).CopyTo(new Span<float>(pc + row * h + h, h));
+                    }
+                }
+            }
+        }
+    }
+
+    private void WriteOutput(int batch, int steps, int[] lengths)
+    {
+        int h = Units, p = steps + 1, width = Directions * h;
+        if (ReturnSequences) _output.Resize(batch, steps, width);
+        else _output.Resize(batch, width);
+        var y = _output.Span;
+        for (int d = 0; d < Directions; d++)
+        {
+            var hs = _h[d].AsSpan();
+            for (int b = 0; b < batch; b++)
+            {
+                if (!ReturnSequences)
+                {
+                    hs.Slice((b * p + steps) * h, h).CopyTo(y.Slice(b * width + d * h, h));
+                    continue;
+                }
+                int len = lengths[b];
+                for (int s = 0; s < steps; s++)
+                {
+                    var dst = y.Slice((b * steps + (s < len ? TimeOf(d, s, len) : s)) * width + d * h, h);
+                    if (s < len) hs.Slice((b * p + s + 1) * h, h).CopyTo(dst);
+                    else dst.Clear();
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    // dy: [batch, T, dirs·H] or [batch, dirs·H] → dx: [batch, T, in]; dW = Σ dGᵀ·x, dR = Σ dGᵀ·h₋, dB = Σ dG
+    public Tensor Backward(Tensor outputGradient)
+    {
+        var x = LayerChecks.Forwarded(Spec, _input);
+        ArgumentNullException.ThrowIfNull(outputGradient);
+        int batch = _batch, steps = _steps, h = Units, gh = GateBlocks * Units, p = steps + 1, width = Directions * h;
+        LayerChecks.Gradient(Spec, outputGradient, batch, ReturnSequences ? steps * width : width);
+        AllocateBackward(batch, steps);
+        var lengths = _rowLengths;
+        var dy = outputGradient.Span;
+        if (_norms.Length != steps) _norms = new double[steps];
+        else Array.Clear(_norms);
+        _initialStateGradient.Resize(Directions, batch, h);
+        _initialCellGradient.Resize(Directions, HasCell ? batch : 0, h);
+        if (ComputeInputGradient) LayerChecks.EnsureRows(_inputGradient, x, batch);
+        else _inputGradient.ResizeRows(0);
+        var dx = _inputGradient.Span;
+        if (ComputeInputGradient) dx.Clear();
+        var w = Weights.Value.Span;
+        for (int d = 0; d < Directions; d++)
+        {
+            var dh = _dh.AsSpan(0, batch * h);
+            for (int b = 0; b < batch; b++)
+            {
+                var row = dh.Slice(b * h, h);
+                if (ReturnSequences) row.Clear();
+                else dy.Slice(b * width + d * h, h).CopyTo(row);
+            }
+            if (HasCell) _dc.AsSpan(0, batch * h).Clear();
+            RunBackward(d, batch, steps, lengths, dy);
+            dh.CopyTo(_initialStateGradient.Span.Slice(d * batch * h, batch * h));
+            if (HasCell) _dc.AsSpan(0, batch * h).CopyTo(_initialCellGradient.Span.Slice(d * batch * h, batch * h));
+
+            // All steps at once: dW_d = dXGᵀ·x, dR_d = dRGᵀ·h₋, dWb = Σ dXG, dRb = Σ dRG (slot T rows are zero).
+            int rows = batch * p;
+            Gemm.Multiply(Transpose.Yes, Transpose.No, gh, Inputs, rows, 1f, _dxg[d], gh, _x[d], Inputs,
+                0f, Weights.Gradient.Span.Slice(d * gh * Inputs, gh * Inputs), Inputs);
+            Gemm.Multiply(Transpose.Yes, Transpose.No, gh, h, rows, 1f, _drg[d], gh, _h[d], h,
+                0f, Recurrence.Gradient.Span.Slice(d * gh * h, gh * h), h);
+            var db = Bias.Gradient.Span.Slice(d * 2 * gh, 2 * gh);
+            RowKernels.SumRows(_dxg[d], db[..gh], rows);
+            RowKernels.SumRows(_drg[d], db[gh..], rows);
+            if (!ComputeInputGradient) continue;
+            Gemm.Multiply(Transpose.No, Transpose.No, rows, Inputs, gh, 1f, _dxg[d], gh,
+                w.Slice(d * gh * Inputs, gh * Inputs), Inputs, 0f, _dxp, Inputs);
+            for (int b = 0; b < batch; b++)
+            {
+                int len = lengths[b];
+                for (int s = 0; s < len; s++)
+                {
+                    var src = _dxp.AsSpan((b * p + s) * Inputs, Inputs);
+                    var dst = dx.Slice((b * steps + TimeOf(d, s, len)) * Inputs, Inputs);
+                    System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
+                }
+            }
+        }
+        for (int t = 0; t < steps; t++) _norms[t] = Math.Sqrt(_norms[t]);
+        return _inputGradient;
+    }
+
+    private void RunBackward(int d, int batch, int steps, int[] lengths, ReadOnlySpan<float> dy)
+    {
+        int h = Units, gh = GateBlocks * Units, p = steps + 1, width = Directions * h, k = BpttSteps;
+        // The lowest step any row's truncation window reaches; below it every row is cut and only zeros are written.
+        int lowest = steps;
+        for (int b = 0; b < batch; b++) lowest = Math.Min(lowest, WindowStart(lengths[b], k));
+        var dxgAll = _dxg[d].AsSpan();
+        var drgAll = _drg[d].AsSpan();
+        for (int b = 0; b < batch; b++)
+        {
+            dxgAll.Slice(b * p * gh, lowest * gh).Clear();
+            if (SeparateRecurrentGradient) drgAll.Slice(b * p * gh, lowest * gh).Clear();
+        }
+        float[] cArr = HasCell ? _c[d] : _h[d], auxArr = HasAux ? _aux[d] : _h[d];
+        var r = Recurrence.Value.Span.Slice(d * gh * h, gh * h);
+        fixed (float* pg = _g[d])
+        fixed (float* ph = _h[d])
+        fixed (float* pc = cArr)
+        fixed (float* pa = auxArr)
+        fixed (float* pdxg = _dxg[d])
+        fixed (float* pdrg = _drg[d])
+        fixed (float* pdh = _dh)
+        fixed (float* pdc = _dc)
+        fixed (float* pr = r)
+        fixed (float* pdy = dy)
+        {
+            for (int s = steps - 1; s >= lowest; s--)
+            {
+                for (int b = 0; b < batch; b++)
+                {
+                    int len = lengths[b];
+                    long row = (long)b * p + s;
+                    float* dxg = pdxg + row * gh, drg = pdrg + row * gh, dh = pdh + (long)b * h;
+                    if (s >= len)
+                    {
+                        // Padded step: the frozen state passes its gradient straight through.
+                        new Span<float>(dxg, gh).Clear();
+                        if (SeparateRecurrentGradient) new Span<float>(drg, gh).Clear();
+                        continue;
+                    }
+                    if (s < WindowStart(len, k))
+                    {
+                        new Span<float>(dxg, gh).Clear();
+                        if (SeparateRecurrentGradient) new Span<float>(drg, gh).Clear();
+                        new Span<float>(dh, h).Clear();
+                        if (HasCell) new Span<float>(pdc + (long)b * h, h).Clear();
+                        continue;
+                    }
+                    var dhs = new Span<float>(dh, h);
+                    int t = TimeOf(d, s, len);
+                    if (ReturnSequences)
+                    {
+                        var g = new ReadOnlySpan<float>(pdy + ((long)b * steps + t) * width + d * h, h);
+                        System.Numerics.Tensors.TensorPrimitives.Add(dhs, g, dhs);
+                    }
+                    _norms[t] += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(dhs);
+                    float* hPrev = ph + row * h;
+                    BackwardRow(pg + row * gh, hPrev, hPrev + h, HasCell ? pc + row * h : null, HasAux ? pa + row * h : null,
+                        dh, HasCell ? pdc + (long)b * h : null, dxg, drg, h);
+                }
+                Gemm.Multiply(Transpose.No, Transpose.No, batch, h, gh, 1f, pdrg + (long)s * gh, p * gh, pr, h, 1f, pdh, h);
+            }
+        }
+        if (lowest > 0)
+        {
+            // Every row was cut at or above step `lowest`: what reached the state before the window is dropped.
+            _dh.AsSpan(0, batch * h).Clear();
+            if (HasCell) _dc.AsSpan(0, batch * h).Clear();
+        }
+    }
+
+    /// <summary>First step of a row's truncation window, in processing order.</summary>
+    private static int WindowStart(int length, int bpttSteps) => bpttSteps > 0 ? Math.Max(0, length - bpttSteps) : 0;
+
+    /// <summary>The time index of processing step s of direction d for a row of the given length (s &lt; length).</summary>
+    private static int TimeOf(int d, int s, int length) => d == 0 ? s : length - 1 - s;
+
+    private int StepsOf(Tensor input)
+    {
+        if (input.Rank == 3 && input.Dim(2) == Inputs && input.Dim(1) > 0) return input.Dim(1);
+        int specSteps = Spec.InputShape[0];
+        if (input.Rank == 2 && input.RowSize == specSteps * Inputs) return specSteps;
+        throw new ArgumentException(
+            $"Layer '{Spec.Name}' ({Spec.Kind}) expects input [batch, T, {Inputs}] (T ≥ 1) or [batch, {specSteps * Inputs}] " +
+            $"but got {input.ShapeString}. Check the sequence column's shape.");
+    }
+
+    private int[] RowLengths(int batch, int steps)
+    {
+        if (_rowLengths.Length != batch) _rowLengths = new int[batch];
+        if (_lengths is null)
+        {
+            Array.Fill(_rowLengths, steps);
+            return _rowLengths;
+        }
+        if (_lengths.Length != batch)
+            throw new ArgumentException(
+                $"Layer '{Spec.Name}' ({Spec.Kind}) has {_lengths.Length} sequence lengths but the batch has {batch} rows. " +
+                "Set the lengths of each batch before its Forward, or clear them with an empty span.");
+        for (int b = 0; b < batch; b++)
+        {
+            if (_lengths[b] > steps)
+                throw new ArgumentException(
+                    $"Layer '{Spec.Name}' ({Spec.Kind}): row {b} has length {_lengths[b]} but the batch has only {steps} steps.");
+            _rowLengths[b] = _lengths[b];
+        }
+        return _rowLengths;
+    }
+
+    private void CheckState(Tensor? state, int batch, string name)
+    {
+        if (state is null) return;
+        if (state.Rank != 3 || state.Dim(0) != Directions || state.Dim(1) != batch || state.Dim(2) != Units)
+            throw new ArgumentException(
+                $"Layer '{Spec.Name}' ({Spec.Kind}): {name} is {state.ShapeString} but the batch needs [{Directions}, {batch}, {Units}] " +
+                "([directions, batch, hidden], as ONNX). Set it for each batch size or set it to null for zeros.");
+    }
+
+    private void Allocate(int batch, int steps)
+    {
+        if (batch == _batch && steps == _steps) return;
+        int p = steps + 1, gh = GateBlocks * Units, n = batch * p;
+        _x = NewPerDirection(n * Inputs);
+        _g = NewPerDirection(n * gh);
+        _h = NewPerDirection(n * Units);
+        _c = HasCell ? NewPerDirection(n * Units) : [];
+        _aux = HasAux ? NewPerDirection(n * Units) : [];
+        _rec = new float[batch * gh];
+        _batch = batch;
+        _steps = steps;
+        _backwardReady = false;
+    }
+
+    private void AllocateBackward(int batch, int steps)
+    {
+        if (_backwardReady) return;
+        int p = steps + 1, gh = GateBlocks * Units, n = batch * p;
+        // Fresh arrays are zero, and slot T of every row is never written, as the all-step GEMMs need.
+        _dxg = NewPerDirection(n * gh);
+        _drg = SeparateRecurrentGradient ? NewPerDirection(n * gh) : _dxg;
+        _dh = new float[batch * Units];
+        _dc = new float[batch * Units];
+        _dxp = new float[n * Inputs];
+        _backwardReady = true;
+    }
+
+    private float[][] NewPerDirection(int length)
+    {
+        var a = new float[Directions][];
+        for (int d = 0; d < a.Length; d++) a[d] = new float[length];
+        return a;
+    }
+}
