@@ -50,25 +50,46 @@ public sealed class OnnxBatchRunner : IDisposable
     public string InputName => _input;
     /// <summary>The outputs read, in order.</summary>
     public IReadOnlyList<string> OutputNames => _outputs;
-    /// <summary>Rows of the last <see cref="Run"/>.</summary>
+    /// <summary>Rows of the last the last run.</summary>
     public int Rows { get; private set; }
 
     /// <summary>Floats per row of output <paramref name="name"/>.</summary>
     public int OutputSize(string name) => (int)_outputRows[Index(name)].Aggregate(1L, (a, b) => a * b);
 
-    /// <summary>Runs <paramref name="rows"/> rows of <paramref name="input"/> (row after row, <see cref="InputSize"/> floats each).</summary>
+    /// <summary>Runs <paramref name="rows"/> rows of <paramref name="input"/> (row after row, <see cref="InputSize"/> floats each), copying them into the runner's pinned buffer.</summary>
     /// <exception cref="OnnxInputException">Too many rows or too few values.</exception>
     public void Run(ReadOnlySpan<float> input, int rows)
     {
+        var bound = Bind(input.Length, rows);
+        input[..(rows * InputSize)].CopyTo(bound.Input);
+        Execute(bound, bound.InputValue, rows);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="rows"/> rows read in place from <paramref name="input"/> (pinned for the call, not copied:
+    /// at batch 10,000 of MNIST a copy is a third of the call).
+    /// </summary>
+    public void Run(Memory<float> input, int rows)
+    {
+        var bound = Bind(input.Length, rows);
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(rows * InputSize)], [rows, .. _inputRow]);
+        Execute(bound, value, rows);
+    }
+
+    private Bound Bind(int length, int rows)
+    {
         if (rows < 1 || rows > BatchSize)
             throw new OnnxInputException($"A batch of {rows} rows does not fit the runner's batch size {BatchSize}.");
-        if (input.Length < rows * InputSize)
-            throw new OnnxInputException($"Input '{_input}' of '{_session.ModelName}' needs {rows} × {InputSize} floats; got {input.Length}.");
-        var bound = rows == BatchSize ? (_full ??= new Bound(this, BatchSize)) : (_short is { Rows: var r } && r == rows ? _short : Rebind(rows));
-        input[..(rows * InputSize)].CopyTo(bound.Input);
+        if (length < rows * InputSize)
+            throw new OnnxInputException($"Input '{_input}' of '{_session.ModelName}' needs {rows} × {InputSize} floats; got {length}.");
+        return rows == BatchSize ? (_full ??= new Bound(this, BatchSize)) : (_short is { Rows: var r } && r == rows ? _short : Rebind(rows));
+    }
+
+    private void Execute(Bound bound, OrtValue input, int rows)
+    {
         try
         {
-            _session.Session.Run(_runOptions, [_input], [bound.InputValue], _outputs, bound.OutputValues);
+            _session.Session.Run(_runOptions, [_input], [input], _outputs, bound.OutputValues);
         }
         catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
         {

@@ -104,7 +104,7 @@ public sealed class OnnxBatchScorer : IDisposable
             if (++n == batch)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                _runner.Run(x, n);
+                _runner.Run(x.AsMemory(), n);
                 onBatch(done, n, _runner.Output(_scoreName));
                 done += n;
                 n = 0;
@@ -112,7 +112,7 @@ public sealed class OnnxBatchScorer : IDisposable
         }
         if (n > 0)
         {
-            _runner.Run(x, n);
+            _runner.Run(x.AsMemory(), n);
             onBatch(done, n, _runner.Output(_scoreName));
             done += n;
         }

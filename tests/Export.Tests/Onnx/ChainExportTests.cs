@@ -67,11 +67,7 @@ public sealed class ChainExportTests : IDisposable
         var rows = Rows();
         using var session = new InferenceSession(path);
         Assert.Equal(["A", "B", "C"], session.InputMetadata.Keys.Order());
-        using var results = session.Run([
-            NamedOnnxValue.CreateFromTensor("A", new DenseTensor<float>(rows.Select(x => x.A).ToArray(), [rows.Count, 1])),
-            NamedOnnxValue.CreateFromTensor("B", new DenseTensor<float>(rows.Select(x => x.B).ToArray(), [rows.Count, 1])),
-            NamedOnnxValue.CreateFromTensor("C", new DenseTensor<float>(rows.SelectMany(x => x.C).ToArray(), [rows.Count, 4])),
-        ]);
+        using var results = session.Run(Inputs(rows, "A", "B", "C"));
         var score = results.First(r => r.Name == "Score").AsTensor<float>().ToArray();
         var label = results.First(r => r.Name == "PredictedLabel").AsTensor<string>().ToArray();
         for (int i = 0; i < rows.Count; i++)
@@ -138,10 +134,7 @@ public sealed class ChainExportTests : IDisposable
         var expected = ml.Data.CreateEnumerable<BinaryOut>(model.Transform(data), false).ToList();
         var rows = Rows();
         using var session = new InferenceSession(path);
-        using var results = session.Run([
-            NamedOnnxValue.CreateFromTensor("B", new DenseTensor<float>(rows.Select(x => x.B).ToArray(), [rows.Count, 1])),
-            NamedOnnxValue.CreateFromTensor("C", new DenseTensor<float>(rows.SelectMany(x => x.C).ToArray(), [rows.Count, 4])),
-        ]);
+        using var results = session.Run(Inputs(rows, "B", "C"));
         var score = results.First(r => r.Name == "Score").AsTensor<float>().ToArray();
         var probability = results.First(r => r.Name == "Probability").AsTensor<float>().ToArray();
         var label = results.First(r => r.Name == "PredictedLabel").AsTensor<bool>().ToArray();
@@ -177,11 +170,7 @@ public sealed class ChainExportTests : IDisposable
         var expected = ml.Data.CreateEnumerable<RegressionOut>(model.Transform(data), false).Select(r => r.Score).ToArray();
         var rows = Rows();
         using var session = new InferenceSession(path);
-        using var results = session.Run([
-            NamedOnnxValue.CreateFromTensor("A", new DenseTensor<float>(rows.Select(x => x.A).ToArray(), [rows.Count, 1])),
-            NamedOnnxValue.CreateFromTensor("B", new DenseTensor<float>(rows.Select(x => x.B).ToArray(), [rows.Count, 1])),
-            NamedOnnxValue.CreateFromTensor("C", new DenseTensor<float>(rows.SelectMany(x => x.C).ToArray(), [rows.Count, 4])),
-        ]);
+        using var results = session.Run(Inputs(rows, "A", "B", "C"));
         var score = results.First().AsTensor<float>().ToArray();
         for (int i = 0; i < rows.Count; i++) Assert.InRange(Math.Abs(score[i] - expected[i]), 0, 1e-4 * Math.Max(1, Math.Abs(expected[i])));
         Assert.True(ml.Regression.Evaluate(model.Transform(data)).RSquared > 0.5);
@@ -247,11 +236,7 @@ public sealed class ChainExportTests : IDisposable
         float[] Run(string p)
         {
             using var s = new InferenceSession(p);
-            using var r = s.Run([
-                NamedOnnxValue.CreateFromTensor("A", new DenseTensor<float>(rows.Select(x => x.A).ToArray(), [rows.Count, 1])),
-                NamedOnnxValue.CreateFromTensor("B", new DenseTensor<float>(rows.Select(x => x.B).ToArray(), [rows.Count, 1])),
-                NamedOnnxValue.CreateFromTensor("C", new DenseTensor<float>(rows.SelectMany(x => x.C).ToArray(), [rows.Count, 4])),
-            ]);
+            using var r = s.Run(Inputs(rows, "A", "B", "C"));
             return r.First(x => x.Name == "Score").AsTensor<float>().ToArray();
         }
         Assert.Equal(Run(b), Run(a));
@@ -267,6 +252,14 @@ public sealed class ChainExportTests : IDisposable
         Assert.NotEqual("old", File.ReadAllText(path)[..Math.Min(3, (int)new FileInfo(path).Length)]);
         Assert.Equal([path], Directory.GetFiles(_dir));
     }
+
+    /// <summary>The raw columns of <paramref name="rows"/> as ONNX Runtime inputs: A and B [rows, 1], C [rows, 4].</summary>
+    private static List<NamedOnnxValue> Inputs(List<Raw> rows, params string[] names) => names.Select(n => n switch
+    {
+        "A" => NamedOnnxValue.CreateFromTensor(n, new DenseTensor<float>(rows.Select(x => x.A).ToArray(), [rows.Count, 1])),
+        "B" => NamedOnnxValue.CreateFromTensor(n, new DenseTensor<float>(rows.Select(x => x.B).ToArray(), [rows.Count, 1])),
+        _ => NamedOnnxValue.CreateFromTensor(n, new DenseTensor<float>(rows.SelectMany(x => x.C).ToArray(), [rows.Count, 4])),
+    }).ToList();
 
     private static (MLContext, IDataView, ITransformer) Colour()
     {

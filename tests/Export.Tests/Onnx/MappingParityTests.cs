@@ -86,6 +86,8 @@ public class MappingParityTests
         Assert.Equal(expected[(4 * 3)..], runner.Output("Score").ToArray());
         runner.Run(x, 4);                                  // and back to full batches
         Assert.Equal(expected[..(4 * 3)], runner.Output("Score").ToArray());
+        runner.Run(x.AsMemory(4 * 12), 3);                 // the input read in place, not copied
+        Assert.Equal(expected[(4 * 3)..], runner.Output("Score").ToArray());
     }
 
     [Fact]
