@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using DlBook.TestSupport;
@@ -23,34 +22,14 @@ public sealed class ReadmeQuickStartTests : IDisposable
         var section = readme[readme.IndexOf("## Quick start", StringComparison.Ordinal)..];
         var code = Regex.Match(section, "```csharp\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
         Assert.Contains("new MLContext(seed: 1)", code);
-        File.WriteAllText(Path.Combine(_dir, "Program.cs"), code);
-        var export = Path.Combine(SharedData.RepoRoot, "src", "Export", "DlBook.Export.csproj");
-        File.WriteAllText(Path.Combine(_dir, "QuickStart.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
-              <ItemGroup><ProjectReference Include="{export}" /></ItemGroup>
-            </Project>
-            """);
-        var (buildCode, buildOut) = Run("dotnet", $"build \"{_dir}\" -c Release -nologo -v q -o \"{Path.Combine(_dir, "out")}\"", _dir);
-        Assert.True(buildCode == 0, buildOut);
-        var (code2, output) = Run("dotnet", $"\"{Path.Combine(_dir, "out", "QuickStart.dll")}\"", SharedData.RepoRoot);
-        Assert.True(code2 == 0, output);
+        var dll = ChildApp.Build(code, _dir);
+        var (exit, output) = ChildApp.Exec(dll, SharedData.RepoRoot);
+        Assert.True(exit == 0, output);
         var accuracy = double.Parse(Regex.Match(output, @"test accuracy ([\d.]+) %").Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.InRange(accuracy, 95.5, 97.5);                        // the book: 96.5 % or so after 30 epochs
         Assert.Equal(2, Regex.Matches(output, "at init").Count);    // dense1 (hidden) and dense2 (output)
         Assert.Contains($"reloaded: {accuracy.ToString("F2", CultureInfo.InvariantCulture)} %", output);
         Assert.Contains("ONNX Runtime agrees on 10,000 of 10,000 test images", output);
         foreach (var f in new[] { "mnist.zip", "mnist.onnx" }) File.Delete(Path.Combine(SharedData.RepoRoot, f));
-    }
-
-    private static (int Code, string Output) Run(string file, string args, string cwd)
-    {
-        var psi = new ProcessStartInfo(file, args) { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr);
     }
 }

@@ -1,5 +1,6 @@
 using DlBook.Trainers.Mlp;
 using DlBook.Trainers.Networks;
+using DlBook.TestSupport;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -78,7 +79,31 @@ public sealed class MlNetPipelineTests : IDisposable
         var again = fresh.Data.CreateEnumerable<Prediction>(loaded.Transform(MnistCsv.Load(fresh, _testCsv)), reuseRowObject: false).Take(20).ToList();
         for (int i = 0; i < again.Count; i++)
             Assert.Equal(batch[i].Score.Select(BitConverter.SingleToInt32Bits), again[i].Score.Select(BitConverter.SingleToInt32Bits));
+
+        // And in a child process, as another app loads it: every test row's label and Score bits are the same.
+        var dll = ChildApp.Build(LoadProbe, Path.Combine(_dir, "probe"));
+        var (exit, output) = ChildApp.Exec(dll, _dir, zip, _testCsv);
+        Assert.True(exit == 0, output);
+        var expected = ml.Data.CreateEnumerable<Prediction>(scored, reuseRowObject: false)
+            .Select(p => $"{p.PredictedLabel.ToString(System.Globalization.CultureInfo.InvariantCulture)}|{string.Join(",", p.Score.Select(v => BitConverter.SingleToInt32Bits(v).ToString("x8")))}").ToList();
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(expected.Count, lines.Length);
+        Assert.Equal(expected, lines);
     }
+
+    /// <summary>The child app: Model.Load of the zip in a fresh process, the CSV transformed, label and Score bits printed per row.</summary>
+    private const string LoadProbe = """
+        using System.Globalization;
+        using Microsoft.ML;
+        using Microsoft.ML.Data;
+        var ml = new MLContext().RegisterDlBook();
+        var model = ml.Model.Load(args[0], out _);
+        var data = ml.Data.LoadFromTextFile(args[1],
+            [new TextLoader.Column("Label", DataKind.Single, 0), new TextLoader.Column("Pixels", DataKind.Single, 1, 784)], separatorChar: ',');
+        foreach (var p in ml.Data.CreateEnumerable<Prediction>(model.Transform(data), reuseRowObject: false))
+            Console.WriteLine($"{p.PredictedLabel.ToString(CultureInfo.InvariantCulture)}|{string.Join(",", p.Score.Select(v => BitConverter.SingleToInt32Bits(v).ToString("x8")))}");
+        class Prediction { public float PredictedLabel { get; set; } public float[] Score { get; set; } = []; }
+        """;
 
     [Fact]
     public void Cross_validation_and_permutation_feature_importance_run_on_the_mlp()
