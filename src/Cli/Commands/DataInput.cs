@@ -6,15 +6,34 @@ using Microsoft.ML.Data;
 namespace DlBook.Cli.Commands;
 
 /// <summary>
-/// The data options shared by train, evaluate, predict and score: a known IDX data set and split
-/// (--data mnist --split test), explicit IDX files (--images, --labels), or a CSV/TSV of features (--input).
+/// The data options shared by train, evaluate and predict: a known IDX data set and split (--data mnist --split test),
+/// explicit IDX files (--images, --labels), or a CSV/TSV of features (--input). Loaded as ML.NET data views:
+/// <c>LoadFromIdx</c> (Features Vector&lt;Single, 784&gt; in 0..1, Label Single) or <c>LoadFromTextFile</c> (every column a feature).
 /// </summary>
 public sealed class DataInput
 {
+    private readonly string _defaultSplit;
+
+    /// <summary>Creates the options; <paramref name="defaultSplit"/> is the split of --data when --split is not given.</summary>
+    public DataInput(string defaultSplit)
+    {
+        _defaultSplit = defaultSplit;
+        Split = new Option<string>("--split")
+        {
+            Description = "Which split of --data: train or test.",
+            DefaultValueFactory = _ => defaultSplit,
+        };
+        Split.Validators.Add(r =>
+        {
+            if (!r.Implicit && r.Tokens.Count > 0 && r.Tokens[^1].Value is not ("train" or "test"))
+                r.AddError($"--split must be train or test (got '{r.Tokens[^1].Value}').");
+        });
+    }
+
     /// <summary>--data: a known IDX data set.</summary>
     public Option<string?> DataSet { get; } = new("--data") { Description = "Known IDX data set: mnist or fashion-mnist (see 'dlbook data list')." };
     /// <summary>--split: train or test.</summary>
-    public Option<string?> Split { get; } = new("--split") { Description = "Which split of --data: train or test (default: the command's — test to evaluate and score, train to train)." };
+    public Option<string> Split { get; }
     /// <summary>--images: an IDX images file.</summary>
     public Option<string?> Images { get; } = new("--images") { Description = "IDX images file (gzipped or not)." };
     /// <summary>--labels: an IDX labels file.</summary>
@@ -39,22 +58,26 @@ public sealed class DataInput
     }
 
     /// <summary>Loads the view the options describe; <paramref name="fallbackDataSet"/> applies when nothing was given.</summary>
-    public IDataView Load(MLContext ml, ParseResult r, string? fallbackDataSet = null, string? defaultSplit = null)
+    public LoadedData Load(MLContext ml, ParseResult r, string? fallbackDataSet = null)
     {
         var input = r.GetValue(Input);
         var images = r.GetValue(Images);
         var labels = r.GetValue(Labels);
         if (input is not null)
         {
-            if (IsIdx(input)) return ml.Data.LoadFromIdx(RequireFile(input), labels is null ? null : RequireFile(labels));
-            return LoadCsv(ml, RequireFile(input), r.GetValue(HasHeader));
+            if (IsIdx(input))
+                return new(ml.Data.LoadFromIdx(RequireFile(input, "--input"), labels is null ? null : RequireFile(labels, "--labels")), $"--input '{input}'", labels is not null);
+            return new(LoadCsv(ml, RequireFile(input, "--input"), r.GetValue(HasHeader)), $"--input '{input}'", false)
+                { TextFile = input, TextHasHeader = r.GetValue(HasHeader) };
         }
-        if (images is not null) return ml.Data.LoadFromIdx(RequireFile(images), labels is null ? null : RequireFile(labels));
+        if (images is not null)
+            return new(ml.Data.LoadFromIdx(RequireFile(images, "--images"), labels is null ? null : RequireFile(labels, "--labels")), $"--images '{images}'", labels is not null);
+        if (labels is not null) throw new ArgumentException("--labels needs --images (or --input) with the images it labels.");
         var name = r.GetValue(DataSet) ?? fallbackDataSet
             ?? throw new ArgumentException("No data given: use --data mnist [--split test], --images/--labels, or --input FILE.");
-        var split = r.GetValue(Split) ?? defaultSplit ?? "test";
+        var split = r.GetValue(Split) ?? _defaultSplit;
         var (img, lbl) = IdxFiles(name, split, r.GetValue(CommonOptions.DataDir));
-        return ml.Data.LoadFromIdx(img, lbl);
+        return new(ml.Data.LoadFromIdx(img, lbl), $"--data {name} --split {split}", true);
     }
 
     /// <summary>The image and label files of a known IDX data set's split.</summary>
@@ -62,7 +85,7 @@ public sealed class DataInput
     {
         var ds = DataSetRegistry.Get(dataSet);
         if (!ds.Files.Any(f => f.FileName.Contains("idx3", StringComparison.Ordinal)))
-            throw new ArgumentException($"Data set '{ds.Name}' is not an IDX image set; use --input for other files.");
+            throw new ArgumentException($"--data {ds.Name} is not an IDX image set; use --input for other files.");
         var prefix = split switch
         {
             "train" => "train",
@@ -73,12 +96,16 @@ public sealed class DataInput
         return (loc.PathOf($"{prefix}-images-idx3-ubyte.gz"), loc.PathOf($"{prefix}-labels-idx1-ubyte.gz"));
     }
 
+    // Every column is a feature: ML.NET's TextLoader with one Single vector column over all fields of the first data row.
     private static IDataView LoadCsv(MLContext ml, string path, bool hasHeader)
     {
-        using var reader = new StreamReader(path);
-        string? line = reader.ReadLine();
-        if (hasHeader) line = reader.ReadLine();
-        if (string.IsNullOrWhiteSpace(line)) throw new InvalidDataException($"'{path}' has no data rows.");
+        string? line;
+        using (var reader = new StreamReader(path))
+        {
+            line = reader.ReadLine();
+            if (hasHeader) line = reader.ReadLine();
+        }
+        if (string.IsNullOrWhiteSpace(line)) throw new InvalidDataException($"--input '{path}' has no data rows.");
         char sep = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || line.Contains('\t') ? '\t' : ',';
         int fields = line.Split(sep).Length;
         return ml.Data.LoadFromTextFile(path, new TextLoader.Options
@@ -89,8 +116,32 @@ public sealed class DataInput
         });
     }
 
+    /// <summary>
+    /// Why data row <paramref name="row"/> (0-based) of a CSV/TSV read by <see cref="Load"/> gave no finite score: ML.NET's
+    /// TextLoader reads a cell it cannot parse as NaN, so the cell is looked up in the file to name it.
+    /// </summary>
+    public static InvalidDataException NotANumber(LoadedData data, long row)
+    {
+        var path = data.TextFile!;
+        long seen = 0;
+        int lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            if (data.TextHasHeader && lineNo == 1 || string.IsNullOrWhiteSpace(line)) continue;
+            if (seen++ < row) continue;
+            char sep = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || line.Contains('\t') ? '\t' : ',';
+            var fields = line.Split(sep);
+            for (int j = 0; j < fields.Length; j++)
+                if (!float.TryParse(fields[j], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) || !float.IsFinite(v))
+                    return new InvalidDataException($"--input '{path}', line {lineNo}, column {j + 1}: '{fields[j]}' is not a number. Every column is a feature; fix the cell (or pass --has-header for a header row).");
+            return new InvalidDataException($"--input '{path}', line {lineNo}: the row gives no finite score (a feature is missing or out of range).");
+        }
+        return new InvalidDataException($"--input '{path}': data row {row + 1} gives no finite score (a feature is missing or not a number).");
+    }
+
     private static bool IsIdx(string path) => path.Contains("idx", StringComparison.OrdinalIgnoreCase) || path.EndsWith("-ubyte", StringComparison.Ordinal);
 
-    private static string RequireFile(string path) =>
-        File.Exists(path) ? path : throw new FileNotFoundException($"Input file '{path}' does not exist.", path);
+    private static string RequireFile(string path, string flag) =>
+        File.Exists(path) ? path : throw new FileNotFoundException($"{flag} '{path}' does not exist.", path);
 }

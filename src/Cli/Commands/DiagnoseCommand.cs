@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using DlBook.Cli.Output;
-using Microsoft.ML;
 using DlBook.Trainers.Experiments;
+using Microsoft.ML;
 using Spectre.Console;
+using static DlBook.Cli.Commands.OptionRules;
 
 namespace DlBook.Cli.Commands;
 
@@ -23,18 +24,23 @@ public static class DiagnoseCommand
     public static Command Create(Func<CliConsole> console)
     {
         var cmd = new Command("diagnose", "Learning speed ‖∂C/∂bˡ‖ of each hidden layer (chapter 34) for an MLP architecture on MNIST, at initialisation and, with --epochs, during full-batch training.");
-        var sizes = new Option<string>("--sizes") { Description = "Layer sizes, e.g. 784,30,30,30,10.", DefaultValueFactory = _ => "784,30,30,10" };
-        var seeds = new Option<int>("--seeds") { Description = "Seeds to average over.", DefaultValueFactory = _ => 10 };
-        var samples = new Option<int>("--samples") { Description = "Training images the gradient is averaged over (book: 1,000).", DefaultValueFactory = _ => 1000 };
-        var epochs = new Option<int>("--epochs") { Description = "Also run this many epochs of full-batch gradient descent on those images (book: 500) and show the speeds per epoch.", DefaultValueFactory = _ => 0 };
+        var sizes = new Option<string>("--sizes") { Description = "Layer sizes of an MNIST MLP: 784, the hidden layers, 10 (e.g. 784,30,30,30,10).", DefaultValueFactory = _ => "784,30,30,10" };
+        sizes.Validators.Add(r =>
+        {
+            if (r.Implicit) return;
+            var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+            if (SizesError(text) is { } error) r.AddError(error);
+        });
+        var seeds = Int("--seeds", "Seeds to average over (1, 2, … N).", 10, min: 1);
+        var samples = Int("--samples", "Training images the gradient is averaged over (book: 1,000; at most 50,000).", 1000, min: 1, max: 50_000);
+        var epochs = Int("--epochs", "Also run this many epochs of full-batch gradient descent on those images (book: 500) and show the speeds per epoch.", 0, min: 0);
         cmd.Options.Add(sizes); cmd.Options.Add(seeds); cmd.Options.Add(samples); cmd.Options.Add(epochs);
         cmd.SetAction(r =>
         {
             var c = console();
-            var s = TrainCommand.ParseSizes(r.GetValue(sizes)!);
-            if (r.GetValue(seeds) < 1) throw new ArgumentException($"--seeds must be at least 1 (got {r.GetValue(seeds)}).");
-            if (r.GetValue(samples) < 1) throw new ArgumentException($"--samples must be at least 1 (got {r.GetValue(samples)}).");
-            var ml = new MLContext(1);
+            var s = TrainCommand.ParseSizes(r.GetValue(sizes)!, "--sizes");
+            var ml = new MLContext(seed: 1);
+            ml.Log += (_, e) => { if (e.Kind is Microsoft.ML.Runtime.ChannelMessageKind.Warning) c.Warn(e.RawMessage); };
             var (img, lbl) = DataInput.IdxFiles("mnist", "train", r.GetValue(CommonOptions.DataDir));
             var experiments = new BookExperiments(ml, ml.Data.LoadFromIdx(img, lbl));
             var stats = experiments.LearningSpeedAtInit(s, r.GetValue(seeds), r.GetValue(samples));
@@ -54,7 +60,7 @@ public static class DiagnoseCommand
                 table.AddRow((l + 1).ToString(CultureInfo.InvariantCulture), stats.Mean[l].ToString("G4", CultureInfo.InvariantCulture),
                     stats.StdDev[l].ToString("G3", CultureInfo.InvariantCulture), book?[l].ToString("G4", CultureInfo.InvariantCulture) ?? "-", ratio, bookRatio);
             }
-            c.Render(new Markup($"[bold]Learning speed at initialisation[/], {Markup.Escape($"[{string.Join(",", s)}]")}, ‖mean δˡ‖ over the first {stats.Samples} MNIST training images, {stats.Seeds.Count} seeds\n"));
+            c.Render(new Markup($"[bold]Learning speed at initialisation[/], {Markup.Escape($"[{string.Join(",", s)}]")}, ‖mean δˡ‖ over the first {TrainCommand.Plural(stats.Samples, "MNIST training image")}, {TrainCommand.Plural(stats.Seeds.Count, "seed")}\n"));
             c.Render(table);
             if (r.GetValue(epochs) is int n && n > 0)
             {
@@ -64,7 +70,7 @@ public static class DiagnoseCommand
                 for (int l = 0; l < stats.Mean.Length; l++) t.AddColumn($"layer {l + 1}");
                 foreach (int e in new[] { 0, 1, 2, 5, 10, 20, 50, 100, 200, 300, 400, 500 }.Where(e => e < curve.Speeds.Length).Append(curve.Speeds.Length - 1).Distinct())
                     t.AddRow([e.ToString(CultureInfo.InvariantCulture), .. curve.Speeds[e].Select(x => x.ToString("G4", CultureInfo.InvariantCulture))]);
-                c.Render(new Markup($"[bold]Learning speed during full-batch training[/] (η 0.1, λ 5.0, {stats.Samples} images)\n"));
+                c.Render(new Markup($"[bold]Learning speed during full-batch training[/] (η 0.1, λ 5.0, {TrainCommand.Plural(stats.Samples, "image")}, {TrainCommand.Plural(n, "epoch")})\n"));
                 c.Render(t);
             }
             c.WriteJson(json);
@@ -72,5 +78,16 @@ public static class DiagnoseCommand
             return 0;
         });
         return cmd;
+    }
+
+    // The book's MNIST networks: 784 inputs, at least one hidden layer (learning speed is measured on hidden layers), 10 outputs.
+    private static string? SizesError(string text)
+    {
+        int[] s;
+        try { s = TrainCommand.ParseSizes(text, "--sizes"); }
+        catch (ArgumentException e) { return e.Message; }
+        if (s.Length < 3 || s[0] != 784 || s[^1] != 10)
+            return $"--sizes must be 784, one or more hidden layer sizes, then 10 (e.g. 784,30,30,10); got '{text}'.";
+        return null;
     }
 }

@@ -4,6 +4,7 @@ using DlBook.Cli.Output;
 using DlBook.Export.Serving;
 using DlBook.Trainers.Packaging;
 using Microsoft.ML;
+using static DlBook.Cli.Commands.OptionRules;
 
 namespace DlBook.Cli.Commands;
 
@@ -14,10 +15,10 @@ public static class PackageCommand
     public static Command Create(Func<CliConsole> console)
     {
         var cmd = new Command("package", "Write a Triton Inference Server model repository (<dir>/<name>/1/model.onnx + config.pbtxt, onnxruntime backend, dynamic batching).");
-        var model = new Option<string>("--model") { Description = "Model package (.zip) or ONNX file.", Required = true };
+        var model = new Option<string>("--model") { Description = "Model file: an ML.NET model zip from 'dlbook train', or an ONNX file.", Required = true };
         var triton = new Option<string>("--triton") { Description = "Model repository folder to write into.", Required = true };
         var name = new Option<string?>("--name") { Description = "Model name in the repository (default: the model file's name)." };
-        var maxBatch = new Option<int>("--max-batch") { Description = "max_batch_size of the Triton config.", DefaultValueFactory = _ => 256 };
+        var maxBatch = Int("--max-batch", "max_batch_size of the Triton config (0: no batching).", 256, min: 0);
         cmd.Options.Add(model); cmd.Options.Add(triton); cmd.Options.Add(name); cmd.Options.Add(maxBatch);
         cmd.SetAction(r =>
         {
@@ -30,7 +31,7 @@ public static class PackageCommand
                 package = TritonPackager.Write(path, r.GetValue(triton)!, modelName, options);
             else
             {
-                var ml = new MLContext(1);
+                var ml = new MLContext(seed: 1);
                 var m = ModelFiles.Load(ml, path, out var schema);
                 package = TritonPackager.Write(m, schema, r.GetValue(triton)!, modelName, options);
             }

@@ -21,7 +21,7 @@ public static class ScoreCommand
         var fallback = new Option<bool>("--fallback-to-cpu") { Description = "With --device cuda:N, run on CPU with a warning when CUDA cannot be used." };
         var threads = new Option<int>("--threads") { Description = "ORT intra-op threads (0: ORT's choice).", DefaultValueFactory = _ => 0 };
         foreach (var o in new Option[] { model, output, batch, device, fallback, threads }) cmd.Options.Add(o);
-        var data = new DataInput();
+        var data = new DataInput(defaultSplit: "test");
         data.AddTo(cmd, withInput: true);
         cmd.SetAction((r, ct) =>
         {
@@ -33,7 +33,8 @@ public static class ScoreCommand
                 IntraOpNumThreads = r.GetValue(threads),
                 Log = message => c.Warn(message.Replace("allow the CPU fallback", "pass --fallback-to-cpu", StringComparison.Ordinal)),
             });
-            var view = data.Load(new MLContext(1), r);
+            var loaded = data.Load(new MLContext(1), r);
+            var view = loaded.View;
             long lastLine = 0;
             var progress = new SynchronousProgress<OnnxScoringProgress>(p =>
             {
@@ -43,10 +44,11 @@ public static class ScoreCommand
             });
             OnnxScoringSummary summary;
             try { summary = scorer.ScoreToCsv(view, r.GetValue(output)!, progress, ct); }
-            catch (DlBook.Pipelines.Data.DataFormatException e) when (r.GetValue(data.Input) is { } file)
+            catch (DlBook.Pipelines.Data.DataFormatException e) when (loaded.TextFile is not null
+                && System.Text.RegularExpressions.Regex.Match(e.Message, @"^Row (\d+) ") is { Success: true } m)
             {
-                // ML.NET's text loader reads a cell that is not a number as NaN: say which file, and what such a cell may be.
-                throw new DlBook.Pipelines.Data.DataFormatException($"{file}: {e.Message} (a NaN from a CSV is an empty or non-numeric cell, counting rows from 0 after any header).", e);
+                // ML.NET's text loader reads a cell that is not a number as NaN: name the file, line, column and text.
+                throw DataInput.NotANumber(loaded, long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
             }
             double rate = summary.Rows / Math.Max(summary.Elapsed.TotalSeconds, 1e-9);
             c.WriteJson(new JsonObject

@@ -1,5 +1,6 @@
-using DlBook.Export.Onnx;
+using System.Text.RegularExpressions;
 using DlBook.Export.Runtime;
+using DlBook.Export.Onnx;
 using DlBook.Pipelines.Data;
 using DlBook.Pipelines.DataSets;
 using DlBook.Trainers.Packaging;
@@ -8,7 +9,7 @@ using DlBook.Trainers.Training;
 namespace DlBook.Cli.Output;
 
 /// <summary>Maps exceptions to exit codes and one-line reasons.</summary>
-public static class CliErrors
+public static partial class CliErrors
 {
     /// <summary>Exit code for success.</summary>
     public const int Ok = 0;
@@ -26,27 +27,61 @@ public static class CliErrors
     {
         OperationCanceledException => 130,
         TrainingDivergedException => Diverged,
-        OnnxRuntimeNotFoundException or OnnxRuntimeProviderException or DllNotFoundException => Environment,
+        OnnxRuntimeNotFoundException or OnnxRuntimeProviderException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException => Environment,
         DataSetException or SchemaException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or FormatException or UnauthorizedAccessException => BadInput,
-        DataFormatException or ModelFormatException or OnnxModelLoadException or OnnxInputException or OnnxExportException => BadInput,
+        DataFormatException or ModelFormatException or ModelSaveException or SafeTensorsFormatException or OnnxExportException
+            or OnnxModelLoadException or OnnxInputException => BadInput,
         OnnxRuntimeException => Environment,
         IOException => BadInput,
         _ => Internal,
     };
 
-    /// <summary>One line: the message of the exception (and of its innermost cause when it adds something).</summary>
+    /// <summary>
+    /// One line: the message of the exception (and of its innermost cause when it adds something), without the
+    /// parameter names .NET appends to argument exceptions.
+    /// </summary>
     public static string Describe(Exception e)
     {
-        var msg = e.Message.ReplaceLineEndings(" ")
-            .Replace("or allow the CPU fallback", "or pass --fallback-to-cpu", StringComparison.Ordinal)
-            .Replace("FallbackToCpu", "--fallback-to-cpu", StringComparison.Ordinal);
+        e = Unwrap(e);
+        // The trainer's advice names MlpOptions properties; on the command line they are flags.
+        if (e is TrainingDivergedException d)
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Training diverged: the loss became {d.Loss} at epoch {d.Epoch}, step {d.Step}. Lower --lr (e.g. by 10x), clip gradients (--clip-norm 5), or normalise the inputs.");
+        var msg = Clean(e.Message)
+            .Replace("or allow the CPU fallback", "or pass --fallback-to-cpu", StringComparison.Ordinal);
         var inner = e;
         while (inner.InnerException is not null) inner = inner.InnerException;
-        if (!ReferenceEquals(inner, e) && !msg.Contains(inner.Message, StringComparison.Ordinal))
-            msg += $" ({inner.Message.ReplaceLineEndings(" ")})";
+        if (!ReferenceEquals(inner, e) && !msg.Contains(Clean(inner.Message), StringComparison.Ordinal))
+            msg += $" ({Clean(inner.Message)})";
         return msg;
     }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> over the user's data; ML.NET's own exceptions for data that does not fit
+    /// (a schema mismatch, a missing column, a value TextLoader cannot read) become bad input naming <paramref name="source"/>.
+    /// </summary>
+    public static T OnUserData<T>(string source, Func<T> action)
+    {
+        try { return action(); }
+        catch (Exception e) when (IsMlNetDataError(e))
+        {
+            throw new InvalidDataException($"{source}: {Describe(e)}", e);
+        }
+    }
+
+    private static bool IsMlNetDataError(Exception e) =>
+        e is ArgumentOutOfRangeException or FormatException or InvalidOperationException or ArgumentException
+        && e.Source?.StartsWith("Microsoft.ML", StringComparison.Ordinal) == true;
+
+    private static string Clean(string message) =>
+        ActualValue().Replace(ParameterName().Replace(message.ReplaceLineEndings(" "), ""), "").Trim();
+
+    [GeneratedRegex(@" \(Parameter '[^']*'\)")]
+    private static partial Regex ParameterName();
+
+    [GeneratedRegex(@"\s*Actual value was [^ ]*\.?$")]
+    private static partial Regex ActualValue();
 
     private static Exception Unwrap(Exception e) =>
         e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
