@@ -109,8 +109,11 @@ public sealed class OnnxSession : IDisposable
                 _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
             },
         };
-        so.AddSessionConfigEntry("session.intra_op.allow_spinning", o.AllowSpinning == true ? "1" : "0");
-        so.AddSessionConfigEntry("session.inter_op.allow_spinning", o.AllowSpinning == true ? "1" : "0");
+        if (o.AllowSpinning is bool spin)
+        {
+            so.AddSessionConfigEntry("session.intra_op.allow_spinning", spin ? "1" : "0");
+            so.AddSessionConfigEntry("session.inter_op.allow_spinning", spin ? "1" : "0");
+        }
         return so;
     }
 

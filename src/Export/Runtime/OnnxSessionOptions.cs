@@ -10,8 +10,9 @@ public sealed record OnnxSessionOptions
     public int InterOpThreads { get; init; }
 
     /// <summary>
-    /// Let ORT's worker threads spin between runs (null and false: no). Spinning threads took both cores from the CSV
-    /// writer of the batch scorer on these machines, so it is off unless asked for.
+    /// Let ORT's worker threads spin between runs: null keeps ONNX Runtime's default (they spin, which is fastest for
+    /// back-to-back runs); false stops them — the batch scorer does, since spinning threads took both cores from its CSV
+    /// writer on these machines.
     /// </summary>
     public bool? AllowSpinning { get; init; }
 

@@ -26,6 +26,8 @@ public sealed class OnnxBatchScorer : IDisposable
     private readonly string _scoreName;
     private readonly string[]? _labels;
     private readonly bool _binary, _regression;
+    // The batch buffer, kept between calls: a fresh 31 MB buffer for batch 10,000 costs ~0.1 s of first-touch page faults here.
+    private float[]? _batch;
 
     /// <summary>Opens <paramref name="modelFile"/> with ONNX Runtime.</summary>
     /// <exception cref="OnnxModelLoadException">The file is missing or not an ONNX model.</exception>
@@ -39,6 +41,7 @@ public sealed class OnnxBatchScorer : IDisposable
             GpuDeviceId = _options.GpuDeviceId,
             FallbackToCpu = _options.FallbackToCpu,
             IntraOpThreads = _options.IntraOpNumThreads,
+            AllowSpinning = false,   // spinning ORT threads took both cores from the CSV writer
             Log = _options.Log,
         });
         try
@@ -81,7 +84,7 @@ public sealed class OnnxBatchScorer : IDisposable
         using var cursor = data.GetRowCursor([column]);
         var getter = cursor.GetGetter<VBuffer<float>>(column);
         int size = _runner.InputSize, batch = _runner.BatchSize;
-        var x = new float[batch * size];
+        var x = _batch ??= new float[batch * size];
         VBuffer<float> row = default;
         long done = 0;
         int n = 0;
@@ -97,10 +100,9 @@ public sealed class OnnxBatchScorer : IDisposable
                 var idx = row.GetIndices();
                 for (int i = 0; i < idx.Length; i++) dst[idx[i]] = v[i];
             }
-            for (int j = 0; j < size; j++)
-                if (!float.IsFinite(dst[j]))
-                    throw new DataFormatException($"Row {done + n} of column '{column.Name}' holds {dst[j].ToString(CultureInfo.InvariantCulture)} at index {j}; " +
-                        "the model needs finite numbers. Fix or drop the row before scoring.");
+            if (Pipelines.Bridge.ByteScaling.FirstNonFinite(dst) is int j and >= 0)
+                throw new DataFormatException($"Row {done + n} of column '{column.Name}' holds {dst[j].ToString(CultureInfo.InvariantCulture)} at index {j}; " +
+                    "the model needs finite numbers. Fix or drop the row before scoring.");
             if (++n == batch)
             {
                 cancellationToken.ThrowIfCancellationRequested();

@@ -33,6 +33,23 @@ internal static class ByteScaling
         for (; j < src.Length; j++) d[j] = src[j] * scale;
     }
 
+    /// <summary>Index of the first NaN or infinite value, or −1 when every value is finite.</summary>
+    public static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float vr = ref MemoryMarshal.GetReference(values);
+            for (; j + 8 <= values.Length; j += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref vr, (nuint)j);
+                if (!Vector256.EqualsAll(v - v, Vector256<float>.Zero)) break;   // v − v is NaN for NaN and ±∞
+            }
+        }
+        for (; j < values.Length; j++) if (!float.IsFinite(values[j])) return j;
+        return -1;
+    }
+
     /// <summary>True when any value is NaN.</summary>
     public static bool HasNaN(ReadOnlySpan<float> values)
     {
