@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using DlBook.Export.Onnx;
 using DlBook.Export.Runtime;
+using DlBook.Pipelines.Bridge;
 using DlBook.Pipelines.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -81,39 +81,14 @@ public sealed class OnnxBatchScorer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         var column = CheckColumn(data.Schema);
-        using var cursor = data.GetRowCursor([column]);
-        var getter = cursor.GetGetter<VBuffer<float>>(column);
-        int size = _runner.InputSize, batch = _runner.BatchSize;
-        var x = _batch ??= new float[batch * size];
-        VBuffer<float> row = default;
+        using var reader = FeatureBatchReader.Open(data, column, _runner.InputSize);
+        int batch = _runner.BatchSize;
+        var x = _batch ??= new float[batch * _runner.InputSize];
         long done = 0;
-        int n = 0;
-        while (cursor.MoveNext())
+        int n;
+        while ((n = reader.Read(x, batch)) > 0)
         {
-            getter(ref row);
-            var dst = x.AsSpan(n * size, size);
-            if (row.IsDense) row.GetValues().CopyTo(dst);
-            else
-            {
-                dst.Clear();
-                var v = row.GetValues();
-                var idx = row.GetIndices();
-                for (int i = 0; i < idx.Length; i++) dst[idx[i]] = v[i];
-            }
-            if (Pipelines.Bridge.ByteScaling.FirstNonFinite(dst) is int j and >= 0)
-                throw new DataFormatException($"Row {done + n} of column '{column.Name}' holds {dst[j].ToString(CultureInfo.InvariantCulture)} at index {j}; " +
-                    "the model needs finite numbers. Fix or drop the row before scoring.");
-            if (++n == batch)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                _runner.Run(x.AsMemory(), n);
-                onBatch(done, n, _runner.Output(_scoreName));
-                done += n;
-                n = 0;
-            }
-        }
-        if (n > 0)
-        {
+            cancellationToken.ThrowIfCancellationRequested();
             _runner.Run(x.AsMemory(), n);
             onBatch(done, n, _runner.Output(_scoreName));
             done += n;
@@ -128,7 +103,6 @@ public sealed class OnnxBatchScorer : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         CheckColumn(data.Schema);   // before any file is created: a wrong column fails with nothing written
         int width = _runner.OutputSize(_scoreName);
-        bool classify = !_regression && (_binary || width > 1);
         var full = Path.GetFullPath(outputPath);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
@@ -138,43 +112,12 @@ public sealed class OnnxBatchScorer : IDisposable
         long rows;
         try
         {
-            using (var writer = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
+            using (var file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var writer = new PredictionCsvWriter(file, width, _binary, _regression, _labels))
             {
-                var header = new StringBuilder("Row");
-                if (classify) header.Append(",PredictedLabel");
-                if (_binary) header.Append(",Probability");
-                else
-                    for (int j = 0; j < width; j++)
-                        header.Append(',').Append(Csv(width == 1 ? "Score" : $"Score_{(_labels is not null && j < _labels.Length ? _labels[j] : j.ToString(CultureInfo.InvariantCulture))}"));
-                writer.Write(header.Append('\n').ToString());
-                string[] labelText = _binary ? ["false", "true"]
-                    : Enumerable.Range(0, Math.Max(width, 2)).Select(k => Csv(_labels is not null && k < _labels.Length ? _labels[k] : k.ToString(CultureInfo.InvariantCulture))).ToArray();
-                var line = new char[64 + 24 * width + labelText.Max(t => t.Length)];
                 rows = Score(data, (first, count, scores) =>
                 {
-                    for (int r = 0; r < count; r++)
-                    {
-                        // Formatted straight into one buffer: at 10,000 rows × 11 fields, per-field strings cost more than ORT's Run.
-                        var span = line.AsSpan();
-                        (first + r).TryFormat(span, out int len, default, CultureInfo.InvariantCulture);
-                        var row = scores.Slice(r * width, width);
-                        if (classify)
-                        {
-                            int k = _binary ? (row[0] > 0.5f ? 1 : 0) : ArgMax(row);
-                            var text = labelText[k];
-                            span[len++] = ',';
-                            text.CopyTo(span[len..]);
-                            len += text.Length;
-                        }
-                        foreach (var v in row)
-                        {
-                            span[len++] = ',';
-                            v.TryFormat(span[len..], out int w, "R", CultureInfo.InvariantCulture);
-                            len += w;
-                        }
-                        span[len++] = '\n';
-                        writer.Write(line, 0, len);
-                    }
+                    writer.Write(first, count, scores);
                     progress?.Report(new OnnxScoringProgress(first + count, total >= 0 ? total : null, clock.Elapsed));
                 }, cancellationToken);
             }
@@ -197,16 +140,6 @@ public sealed class OnnxBatchScorer : IDisposable
             throw new SchemaException($"Column '{name}' is {Pipelines.Bridge.ColumnChecks.Describe(col.Type)}; ONNX model '{_session.ModelName}' takes Vector<Single, {_runner.InputSize}>.");
         return col;
     }
-
-    private static int ArgMax(ReadOnlySpan<float> row)
-    {
-        int best = 0;
-        for (int j = 1; j < row.Length; j++) if (row[j] > row[best]) best = j;
-        return best;
-    }
-
-    private static string Csv(string s) =>
-        s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
 
     /// <inheritdoc />
     public void Dispose()

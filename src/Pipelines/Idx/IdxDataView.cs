@@ -39,6 +39,23 @@ internal sealed class IdxDataView : IDataView
     public DataViewSchema Schema { get; }
     public long? GetRowCount() => _images.Count;
 
+    /// <summary>True when <paramref name="column"/> is this view's feature column.</summary>
+    internal bool IsFeatureColumn(DataViewSchema.Column column) => column.Index == 0 && ReferenceEquals(Schema[0].Type, column.Type) && Schema[0].Name == column.Name;
+
+    /// <summary>
+    /// Scales the pixels of up to <paramref name="count"/> images from row <paramref name="first"/> into
+    /// <paramref name="destination"/>, row-major, and returns how many images it wrote (0 past the end): a whole batch
+    /// in one pass, where a cursor hands out one row per getter call.
+    /// </summary>
+    internal int CopyFeatures(long first, int count, Span<float> destination)
+    {
+        int n = (int)Math.Clamp(_images.Count - first, 0, count);
+        if (n == 0) return 0;
+        int size = _images.ItemSize;
+        ByteScaling.Scale(_data.Value.Pixels.AsSpan(checked((int)(first * size)), n * size), destination[..(n * size)], _scale);
+        return n;
+    }
+
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
         new Cursor(this, columnsNeeded.Select(c => c.Index).ToHashSet());
 

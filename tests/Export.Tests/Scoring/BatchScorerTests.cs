@@ -83,6 +83,23 @@ public sealed class BatchScorerTests : IClassFixture<BatchScorerTests.Model>, ID
     }
 
     [Fact]
+    public void AnIdxViewReadWholeBatchesWritesTheSameFileAsACursorAtAnyBatchSize()
+    {
+        // LoadFromIdx's own view is read a batch at a time from its bytes and a 10,000-row batch is formatted on all
+        // cores; the same rows behind an ML.NET transform are read row by row and written a slice at a time.
+        var idx = Mnist.View(_m.Ml);
+        var wrapped = _m.Ml.Data.TakeRows(idx, 10_000);
+        using var whole = new OnnxBatchScorer(_m.Onnx, new OnnxBatchScorerOptions { BatchSize = 10_000 });
+        using var small = new OnnxBatchScorer(_m.Onnx, new OnnxBatchScorerOptions { BatchSize = 7 });
+        var fast = _dir.File("fast.csv");
+        var slow = _dir.File("slow.csv");
+        Assert.Equal(10_000, whole.ScoreToCsv(idx, fast).Rows);
+        Assert.Equal(10_000, small.ScoreToCsv(wrapped, slow).Rows);
+        Assert.Equal(File.ReadAllBytes(slow), File.ReadAllBytes(fast));
+        Assert.Equal(10_001, File.ReadAllLines(fast).Length);
+    }
+
+    [Fact]
     public void AMissingOrWrongColumnFailsBeforeAnythingIsWritten()
     {
         using var scorer = new OnnxBatchScorer(_m.Onnx);
