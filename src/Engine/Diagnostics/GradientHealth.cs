@@ -10,8 +10,8 @@ public static class GradientHealth
     /// the last hidden layer's. Exploding: a norm is non-finite, above <see cref="GradientHealthOptions.ExplodingNorm"/>,
     /// or more than <see cref="GradientHealthOptions.GrowthFactor"/> times the same layer's norm in <paramref name="previous"/>.
     /// </summary>
-    public static GradientHealthReport Assess(IReadOnlyList<LayerGradientNorm> current,
-        IReadOnlyList<LayerGradientNorm>? previous = null, GradientHealthOptions? options = null)
+    public static GradientHealthReport Assess(IReadOnlyList<LayerLearningSpeed> current,
+        IReadOnlyList<LayerLearningSpeed>? previous = null, GradientHealthOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(current);
         options ??= new GradientHealthOptions();
@@ -27,7 +27,7 @@ public static class GradientHealth
             if (double.IsFinite(ratio.Value) && ratio.Value < options.VanishingRatio)
             {
                 vanishing = true;
-                warnings.Add(F($"Vanishing gradient: layer '{first.LayerName}' learns {ratio.Value:G3}× as fast as '{last.LayerName}' ") +
+                warnings.Add(F($"Vanishing gradient: layer '{first.Layer}' learns {ratio.Value:G3}× as fast as '{last.Layer}' ") +
                     F($"(‖∂C/∂b‖ {first.BiasGradientNorm:G3} vs {last.BiasGradientNorm:G3}; threshold {options.VanishingRatio:G3}). ") +
                     "Consider ReLU activations, batch normalisation, a different initialiser or fewer layers.");
             }
@@ -36,24 +36,24 @@ public static class GradientHealth
         {
             foreach (var (what, value, before) in new[]
             {
-                ("‖∂C/∂b‖", n.BiasGradientNorm, previous?.FirstOrDefault(p => p.LayerName == n.LayerName)?.BiasGradientNorm),
-                ("‖∂C/∂W‖", n.WeightGradientNorm, previous?.FirstOrDefault(p => p.LayerName == n.LayerName)?.WeightGradientNorm),
+                ("‖∂C/∂b‖", n.BiasGradientNorm, previous?.FirstOrDefault(p => p.Layer == n.Layer)?.BiasGradientNorm),
+                ("‖∂C/∂W‖", n.WeightGradientNorm, previous?.FirstOrDefault(p => p.Layer == n.Layer)?.WeightGradientNorm),
             })
             {
                 if (!double.IsFinite(value))
                 {
                     exploding = true;
-                    warnings.Add(F($"Exploding gradient: layer '{n.LayerName}' has a non-finite {what} ({value}). Lower the learning rate or clip gradients."));
+                    warnings.Add(F($"Exploding gradient: layer '{n.Layer}' has a non-finite {what} ({value}). Lower the learning rate or clip gradients."));
                 }
                 else if (value > options.ExplodingNorm)
                 {
                     exploding = true;
-                    warnings.Add(F($"Exploding gradient: layer '{n.LayerName}' has {what} = {value:G3} (threshold {options.ExplodingNorm:G3}). Lower the learning rate or clip gradients."));
+                    warnings.Add(F($"Exploding gradient: layer '{n.Layer}' has {what} = {value:G3} (threshold {options.ExplodingNorm:G3}). Lower the learning rate or clip gradients."));
                 }
                 else if (before is double b && b > 0 && value > options.GrowthFactor * b)
                 {
                     exploding = true;
-                    warnings.Add(F($"Exploding gradient: layer '{n.LayerName}' {what} grew {value / b:G3}× since the last measurement ({b:G3} → {value:G3}). Lower the learning rate or clip gradients."));
+                    warnings.Add(F($"Exploding gradient: layer '{n.Layer}' {what} grew {value / b:G3}× since the last measurement ({b:G3} → {value:G3}). Lower the learning rate or clip gradients."));
                 }
             }
         }

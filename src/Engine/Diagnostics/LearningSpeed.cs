@@ -16,7 +16,7 @@ public static class LearningSpeed
     /// Per Dense layer, in order: ‖∂C/∂b‖ and ‖∂C/∂W‖ of the cost over <paramref name="x"/> [n, ..InputShape]
     /// with <paramref name="targets"/> [n, outputs]. Overwrites the parameters' gradients; leaves the values alone.
     /// </summary>
-    public static IReadOnlyList<LayerGradientNorm> Measure(Sequential net, ILoss loss, Tensor x, Tensor targets)
+    public static List<LayerLearningSpeed> Measure(Sequential net, ILoss loss, Tensor x, Tensor targets)
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(loss);
@@ -24,18 +24,20 @@ public static class LearningSpeed
         var gradient = new Tensor(logits.ShapeArray);
         loss.Compute(logits, targets, gradient);
         net.Backward(gradient);
-        var dense = new List<(int Index, DenseLayer Layer)>();
-        for (int i = 0; i < net.Layers.Count; i++)
-            if (net.Layers[i] is DenseLayer d) dense.Add((i, d));
-        var result = new List<LayerGradientNorm>(dense.Count);
+        var dense = net.Layers.OfType<DenseLayer>().ToList();
+        var result = new List<LayerLearningSpeed>(dense.Count);
         for (int k = 0; k < dense.Count; k++)
         {
-            var (index, layer) = dense[k];
-            result.Add(new LayerGradientNorm(layer.Spec.Name, index, IsHidden: k < dense.Count - 1,
+            var layer = dense[k];
+            result.Add(new LayerLearningSpeed(layer.Spec.Name, k, IsHidden: k < dense.Count - 1,
                 Norm(layer.Bias.Gradient.Span), Norm(layer.Weights.Gradient.Span)));
         }
         return result;
     }
+
+    /// <summary>The book's figure: ‖∂C/∂b‖ of each hidden layer, first to last.</summary>
+    public static double[] HiddenBiasNorms(IEnumerable<LayerLearningSpeed> speeds) =>
+        speeds.Where(s => s.IsHidden).Select(s => s.BiasGradientNorm).ToArray();
 
     /// <summary>Euclidean norm accumulated in double (the set's gradients can be tiny).</summary>
     public static double Norm(ReadOnlySpan<float> values)

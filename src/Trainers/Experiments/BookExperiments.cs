@@ -6,7 +6,7 @@ using DlBook.Engine.Random;
 using DlBook.Pipelines.Bridge;
 using Microsoft.ML;
 using Microsoft.ML.Transforms;
-using DlBook.Trainers.Diagnostics;
+using DlBook.Trainers.Training.Callbacks;
 using DlBook.Trainers.Mlp;
 using DlBook.Trainers.Training.Adapters;
 
@@ -49,13 +49,13 @@ public sealed class BookExperiments(MLContext ml, IDataView mnistTraining)
         var loss = LossFactory.Create("CrossEntropy");
         var adapter = new OneHotKeyAdapter([inputs], outputs);
         using var rows = Pipelines.Bridge.TrainingRows.Open(ml.Data.TakeRows(Training, samples), new BridgeColumns("Features", "Label", LabelKind.Key, "The learning-speed measurement"));
-        var (x, y) = GradientMonitor.FirstRows(rows, adapter, samples);
+        var (x, y) = GradientMonitorCallback.FirstRows(rows, adapter, samples);
         var seedList = Enumerable.Range(firstSeed, seeds).ToArray();
         var perSeed = seedList.Select(seed =>
         {
             var net = new Sequential(NetworkBuilder.Mlp(inputs, hidden, outputs, Activation.Sigmoid, DefaultInit.ToString(), "StandardNormal"),
                 [inputs], loss.OutputActivation, new Rng((ulong)seed));
-            return LearningSpeed.Measure(net, loss, x, y).Where(n => n.IsHidden).Select(n => n.BiasGradientNorm).ToArray();
+            return LearningSpeed.HiddenBiasNorms(LearningSpeed.Measure(net, loss, x, y));
         }).ToArray();
         var mean = new double[hidden.Length];
         var std = new double[hidden.Length];
@@ -89,8 +89,8 @@ public sealed class BookExperiments(MLContext ml, IDataView mnistTraining)
             Seed = seed,
         }).Fit(subset);
         var history = model.History!;
-        var rows = new List<double[]> { HiddenSpeeds(history.InitialLearningSpeeds!) };
-        rows.AddRange(history.Epochs.Select(e => HiddenSpeeds(e.LearningSpeeds!)));
+        var rows = new List<double[]> { LearningSpeed.HiddenBiasNorms(history.InitialLearningSpeeds!) };
+        rows.AddRange(history.Epochs.Select(e => LearningSpeed.HiddenBiasNorms(e.LearningSpeeds!)));
         return new TrainingSpeedCurve(sizes, seed, rows.ToArray());
     }
 
@@ -128,9 +128,6 @@ public sealed class BookExperiments(MLContext ml, IDataView mnistTraining)
         return new BookRunResult(sizes, initializer.ToString(), seed, h.Epochs.Select(e => e.ValidationAccuracy ?? double.NaN).ToArray(),
             seconds, h.Epochs.Sum(e => e.Samples) / seconds);
     }
-
-    private static double[] HiddenSpeeds(IReadOnlyList<Training.LayerLearningSpeed> speeds) =>
-        speeds.Where(s => s.IsHidden).Select(s => s.BiasGradientNorm).ToArray();
 
     private static (int Inputs, int[] Hidden, int Outputs) Split(int[] sizes)
     {

@@ -10,12 +10,11 @@ using DlBook.Pipelines.Bridge;
 using DlBook.Pipelines.Data;
 using DlBook.Pipelines.MlNet;
 using DlBook.Pipelines.Schema;
-using DlBook.Trainers.Diagnostics;
+using DlBook.Trainers.Training.Callbacks;
 using DlBook.Trainers.Networks;
 using DlBook.Trainers.Reports;
 using DlBook.Trainers.Training;
 using DlBook.Trainers.Training.Adapters;
-using DlBook.Trainers.Training.Callbacks;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
@@ -113,7 +112,7 @@ public sealed class MlpTrainer : IEstimator<NetworkTransformer>
             CheckValidation(rows, validation, labels, validationView);
             callbacks.Add(new ValidationCallback(validation));
         }
-        if (o.MonitorGradients) callbacks.Add(new GradientMonitor(rows, o.GradientMonitorSamples, report));
+        if (o.MonitorGradients) callbacks.Add(new GradientMonitorCallback(rows, o.GradientMonitorSamples, report));
         var monitor = o.ValidationSet is null ? MonitoredMetric.TrainLoss : MonitoredMetric.ValidationAccuracy;
         if (o.EarlyStoppingPatience is int patience)
             callbacks.Add(new EarlyStoppingCallback(patience, monitor, o.EarlyStoppingMinDelta, o.RestoreBestWeights));

@@ -1,3 +1,4 @@
+using DlBook.Engine.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;

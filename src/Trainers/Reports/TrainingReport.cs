@@ -1,3 +1,4 @@
+using DlBook.Engine.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;

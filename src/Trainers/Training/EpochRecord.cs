@@ -1,3 +1,4 @@
+using DlBook.Engine.Diagnostics;
 namespace DlBook.Trainers.Training;
 
 /// <summary>What one epoch of training produced.</summary>

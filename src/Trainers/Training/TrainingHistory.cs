@@ -1,3 +1,4 @@
+using DlBook.Engine.Diagnostics;
 namespace DlBook.Trainers.Training;
 
 /// <summary>Per-epoch record of a training run, plus the learning speeds at initialisation.</summary>

@@ -9,7 +9,7 @@ namespace DlBook.Engine.Tests.Diagnostics;
 
 public class GradientHealthTests
 {
-    private static LayerGradientNorm N(string name, int i, bool hidden, double b, double w) => new(name, i, hidden, b, w);
+    private static LayerLearningSpeed N(string name, int i, bool hidden, double b, double w) => new(name, i, hidden, b, w);
 
     [Fact]
     public void HealthyNetworkHasNoWarnings()

@@ -70,8 +70,8 @@ public class LearningSpeedTests(ITestOutputHelper output)
             for (int j = 0; j < 3; j++) mean[j] += (a[j] - y.Row(r)[j]) / 8;
         }
         Assert.Equal(Math.Sqrt(mean.Sum(v => v * v)), all[^1].BiasGradientNorm, 5);
-        Assert.Equal("dense2", all[^1].LayerName);
-        Assert.Equal(2, all[^1].LayerIndex);
+        Assert.Equal("dense2", all[^1].Layer);
+        Assert.Equal(1, all[^1].Index);   // the second Dense layer (an activation layer sits between)
         Assert.True(all[0].WeightGradientNorm > 0);
     }
 }

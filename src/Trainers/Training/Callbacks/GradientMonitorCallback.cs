@@ -4,7 +4,7 @@ using DlBook.Pipelines.Bridge;
 using DlBook.Trainers.Reports;
 using DlBook.Trainers.Training;
 
-namespace DlBook.Trainers.Diagnostics;
+namespace DlBook.Trainers.Training.Callbacks;
 
 /// <summary>
 /// Chapter 34's learning speed as a training callback: on a fixed set (the first
@@ -12,12 +12,12 @@ namespace DlBook.Trainers.Diagnostics;
 /// initialisation and after every epoch, warns (naming the layer) when gradients vanish or explode,
 /// and writes gradients.csv/json into <paramref name="reportDirectory"/> when one is given.
 /// </summary>
-public sealed class GradientMonitor(TrainingRows trainingData, int samples = 1000, string? reportDirectory = null,
+public sealed class GradientMonitorCallback(TrainingRows trainingData, int samples = 1000, string? reportDirectory = null,
     GradientHealthOptions? healthOptions = null) : ITrainingCallback
 {
     private Tensor? _x;
     private Tensor? _targets;
-    private IReadOnlyList<LayerGradientNorm>? _previous;
+    private IReadOnlyList<LayerLearningSpeed>? _previous;
 
     /// <inheritdoc />
     public void OnTrainingStart(TrainingState state)
@@ -56,15 +56,6 @@ public sealed class GradientMonitor(TrainingRows trainingData, int samples = 100
         var health = GradientHealth.Assess(norms, _previous, healthOptions);
         foreach (var warning in health.Warnings) state.Log(LogLevel.Warning, $"At {when}: {warning}");
         _previous = norms;
-        return ToSpeeds(norms);
-    }
-
-    /// <summary>Converts the engine's measurement into the history's record.</summary>
-    public static List<LayerLearningSpeed> ToSpeeds(IReadOnlyList<LayerGradientNorm> norms)
-    {
-        var list = new List<LayerLearningSpeed>(norms.Count);
-        for (int i = 0; i < norms.Count; i++)
-            list.Add(new LayerLearningSpeed(norms[i].LayerName, i, norms[i].IsHidden, norms[i].BiasGradientNorm, norms[i].WeightGradientNorm));
-        return list;
+        return norms;
     }
 }
