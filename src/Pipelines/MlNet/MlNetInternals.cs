@@ -29,11 +29,16 @@ internal static class MlNetInternals
         return (IHostEnvironment)(prop.GetValue(catalog) ?? throw Moved("IInternalCatalog.Environment (null)"));
     }
 
-    /// <summary>True once <c>MLContext.CancelExecution()</c> was called on the environment (internal ICancelable).</summary>
-    public static bool IsCanceled(IHostEnvironment env)
+    /// <summary>
+    /// A probe that is true once <c>MLContext.CancelExecution()</c> was called on the environment or a parent of it
+    /// (the internal ICancelable), looked up once so the training loop can ask after every mini-batch.
+    /// </summary>
+    public static Func<bool> CancellationProbe(IHostEnvironment env)
     {
         var iface = env.GetType().GetInterfaces().FirstOrDefault(i => i.Name == "ICancelable");
-        return iface?.GetProperty("IsCanceled", Any)?.GetValue(env) is true;
+        var prop = iface?.GetProperty("IsCanceled", Any) ?? throw Moved($"ICancelable.IsCanceled on {env.GetType().FullName}");
+        var get = (Func<bool>)Delegate.CreateDelegate(typeof(Func<bool>), env, prop.GetGetMethod(nonPublic: true)!);
+        return get;
     }
 
     /// <summary>The input and output columns of a fitted <c>Concatenate</c> (the property is internal).</summary>

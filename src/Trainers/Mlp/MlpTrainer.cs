@@ -145,7 +145,7 @@ public sealed class MlpTrainer : IEstimator<NetworkTransformer>
             Log = log,
             Source = "Mlp",
             Cancellation = o.Cancellation,
-            IsCanceled = () => MlNetInternals.IsCanceled(_env),
+            IsCanceled = MlNetInternals.CancellationProbe(_env),
         });
         if (report is not null)
         {

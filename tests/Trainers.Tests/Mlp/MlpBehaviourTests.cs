@@ -99,6 +99,37 @@ public sealed class MlpBehaviourTests : IDisposable
         Assert.ThrowsAny<OperationCanceledException>(() => Fit(new MLContext(1), Mnist(ml, 1000), c));
     }
 
+    [Theory]
+    [InlineData("token")]
+    [InlineData("context")]
+    public void Cancelling_during_fit_stops_it_at_the_next_mini_batch_of_epoch_1(string how)
+    {
+        // From the progress callback of epoch 1, as an app's Cancel button would: through the options' token, or through
+        // the context's CancelExecution — internal in ML.NET 6, public through the Microsoft.ML.Experimental package (not
+        // served here) and called by AutoML — which the test reaches by reflection; both are honoured.
+        var cancelExecution = typeof(MLContext).GetMethod("CancelExecution", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!;
+        var ml = new MLContext(seed: 1);
+        using var cts = new CancellationTokenSource();
+        var progress = new List<int>();
+        var o = Small();
+        o.Epochs = 50;
+        o.Cancellation = cts.Token;
+        o.Progress = new Sync(p =>
+        {
+            progress.Add(p.Epoch);
+            if (how == "token") cts.Cancel();
+            else cancelExecution.Invoke(ml, null);
+        });
+        var e = Assert.ThrowsAny<OperationCanceledException>(() => Fit(ml, Mnist(ml, 1000), o));
+        if (how == "context") Assert.Contains("CancelExecution", e.Message);
+        Assert.Equal(1, progress.Max());
+    }
+
+    private sealed class Sync(Action<DlBook.Trainers.Training.TrainingProgress> report) : IProgress<DlBook.Trainers.Training.TrainingProgress>
+    {
+        public void Report(DlBook.Trainers.Training.TrainingProgress value) => report(value);
+    }
+
     [Fact]
     public void A_model_zip_needs_RegisterDlBook_and_ModelFiles_Load_does_it()
     {
