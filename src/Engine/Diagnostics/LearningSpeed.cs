@@ -13,8 +13,10 @@ namespace DlBook.Engine.Diagnostics;
 public static class LearningSpeed
 {
     /// <summary>
-    /// Per Dense layer, in order: ‖∂C/∂b‖ and ‖∂C/∂W‖ of the cost over <paramref name="x"/> [n, ..InputShape]
+    /// Per layer with a weight W and a bias (b, or B for recurrent layers) — Dense, Conv2d, SimpleRnn, LSTM, GRU,
+    /// time-distributed Dense — in order: ‖∂C/∂b‖ and ‖∂C/∂W‖ of the cost over <paramref name="x"/> [n, ..InputShape]
     /// with <paramref name="targets"/> [n, outputs]. Overwrites the parameters' gradients; leaves the values alone.
+    /// After it, <see cref="StepGradientNorms"/> reads ‖∂C/∂h_t‖ of the same pass.
     /// </summary>
     public static List<LayerLearningSpeed> Measure(Sequential net, ILoss loss, Tensor x, Tensor targets)
     {
@@ -24,16 +26,27 @@ public static class LearningSpeed
         var gradient = new Tensor(logits.ShapeArray);
         loss.Compute(logits, targets, gradient);
         net.Backward(gradient);
-        var dense = net.Layers.OfType<DenseLayer>().ToList();
-        var result = new List<LayerLearningSpeed>(dense.Count);
-        for (int k = 0; k < dense.Count; k++)
+        var measured = new List<(string Name, Parameter Weight, Parameter Bias)>();
+        foreach (var layer in net.Layers)
         {
-            var layer = dense[k];
-            result.Add(new LayerLearningSpeed(layer.Spec.Name, k, IsHidden: k < dense.Count - 1,
-                Norm(layer.Bias.Gradient.Span), Norm(layer.Weights.Gradient.Span)));
+            var w = layer.Parameters.FirstOrDefault(p => p.Name == "W");
+            var b = layer.Parameters.FirstOrDefault(p => p.Name is "b" or "B");
+            if (w is not null && b is not null) measured.Add((layer.Spec.Name, w, b));
         }
+        var result = new List<LayerLearningSpeed>(measured.Count);
+        for (int k = 0; k < measured.Count; k++)
+            result.Add(new LayerLearningSpeed(measured[k].Name, k, IsHidden: k < measured.Count - 1,
+                Norm(measured[k].Bias.Gradient.Span), Norm(measured[k].Weight.Gradient.Span)));
         return result;
     }
+
+    /// <summary>
+    /// ‖∂C/∂h_t‖ per time step of the network's first recurrent layer after the backward pass of
+    /// <see cref="Measure"/> (time order), or null when the network has none: the gradient through time, which
+    /// vanishes towards t = 0 in a vanilla RNN and survives in an LSTM or GRU.
+    /// </summary>
+    public static double[]? StepGradientNorms(Sequential net) =>
+        net.Layers.OfType<RecurrentLayer>().FirstOrDefault()?.HiddenGradientNorms.ToArray();
 
     /// <summary>The book's figure: ‖∂C/∂b‖ of each hidden layer, first to last.</summary>
     public static double[] HiddenBiasNorms(IEnumerable<LayerLearningSpeed> speeds) =>

@@ -5,4 +5,6 @@ public enum TrainerKind
 {
     /// <summary>Multi-layer perceptron (the MNIST chapters).</summary>
     Mlp,
+    /// <summary>Recurrent network: vanilla RNN, LSTM or GRU (chapters 48–52).</summary>
+    Recurrent,
 }

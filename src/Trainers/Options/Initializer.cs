@@ -23,4 +23,6 @@ public enum Initializer
     LecunUniform,
     /// <summary>All zeros (biases).</summary>
     Zeros,
+    /// <summary>A random orthogonal matrix (Saxe et al. 2014): the recurrent weights' default.</summary>
+    Orthogonal,
 }

@@ -24,4 +24,6 @@ public sealed class EpochRecord
     public double SamplesPerSecond => Seconds > 0 ? Samples / Seconds : 0;
     /// <summary>Learning speeds after this epoch, when the gradient monitor runs.</summary>
     public IReadOnlyList<LayerLearningSpeed>? LearningSpeeds { get; set; }
+    /// <summary>‖∂C/∂h_t‖ per time step of the first recurrent layer after this epoch, when the gradient monitor runs on a recurrent network.</summary>
+    public IReadOnlyList<double>? StepGradientNorms { get; set; }
 }

@@ -12,6 +12,9 @@ public sealed class TrainingHistory
     /// <summary>Learning speeds before the first step, when the gradient monitor runs.</summary>
     public IReadOnlyList<LayerLearningSpeed>? InitialLearningSpeeds { get; set; }
 
+    /// <summary>‖∂C/∂h_t‖ per time step of the first recurrent layer before the first step, when the gradient monitor runs on a recurrent network.</summary>
+    public IReadOnlyList<double>? InitialStepGradientNorms { get; set; }
+
     /// <summary>1-based epoch whose weights the model holds (differs from the last when early stopping restored the best).</summary>
     public int? RestoredEpoch { get; set; }
 

@@ -8,7 +8,8 @@ namespace DlBook.Trainers.Training.Callbacks;
 
 /// <summary>
 /// Chapter 34's learning speed as a training callback: on a fixed set (the first
-/// <paramref name="samples"/> training rows) it measures ‖∂C/∂b‖ and ‖∂C/∂W‖ per Dense layer at
+/// <paramref name="samples"/> training rows) it measures ‖∂C/∂b‖ and ‖∂C/∂W‖ per layer (and, for a recurrent
+/// network, ‖∂C/∂h_t‖ per time step) at
 /// initialisation and after every epoch, warns (naming the layer) when gradients vanish or explode,
 /// and writes gradients.csv/json into <paramref name="reportDirectory"/> when one is given.
 /// </summary>
@@ -24,10 +25,15 @@ public sealed class GradientMonitorCallback(TrainingRows trainingData, int sampl
     {
         (_x, _targets) = FirstRows(trainingData, state.Adapter, samples);
         state.History.InitialLearningSpeeds = Measure(state, "initialisation");
+        state.History.InitialStepGradientNorms = LearningSpeed.StepGradientNorms(state.Network);
     }
 
     /// <inheritdoc />
-    public void OnEpochEnd(TrainingState state) => state.CurrentEpoch!.LearningSpeeds = Measure(state, $"epoch {state.Epoch}");
+    public void OnEpochEnd(TrainingState state)
+    {
+        state.CurrentEpoch!.LearningSpeeds = Measure(state, $"epoch {state.Epoch}");
+        state.CurrentEpoch.StepGradientNorms = LearningSpeed.StepGradientNorms(state.Network);
+    }
 
     /// <inheritdoc />
     public void OnTrainingEnd(TrainingState state)
