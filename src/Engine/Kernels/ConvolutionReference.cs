@@ -77,7 +77,7 @@ public static class ConvolutionReference
     }
 
     // The input position under tap (i, j) of the window at output (oy, ox); false when it falls in the padding.
-    private static bool Tap(ConvGeometry g, int oy, int ox, int i, int j, out int iy, out int ix)
+    internal static bool Tap(ConvGeometry g, int oy, int ox, int i, int j, out int iy, out int ix)
     {
         iy = oy * g.StrideHeight - g.PadTop + i * g.DilationHeight;
         ix = ox * g.StrideWidth - g.PadLeft + j * g.DilationWidth;

@@ -13,7 +13,9 @@ internal interface IPartitionedWork
 /// Runs a layer's per-sample work on the GEMM's persistent threads (<see cref="GemmThreads"/>), one part per
 /// thread, with the GEMMs inside each part single-threaded (the workers are busy with the parts). Parts write
 /// disjoint outputs and every output is computed by the same arithmetic whichever part holds it, so the bits do
-/// not depend on the thread count. One part runs on the calling thread with the GEMM free to use its own threads.
+/// not depend on the thread count. Part 0 runs on the calling thread, also with single-threaded GEMMs: the gate of
+/// <see cref="GemmThreads"/> is re-entrant there, so a nested GEMM would hand work to workers that are busy. Only a
+/// single part (small work) leaves the GEMM free to use its own threads.
 /// </summary>
 internal static unsafe class SampleParallel
 {

@@ -7,7 +7,7 @@ namespace DlBook.Engine.Layers;
 /// <summary>
 /// Average pooling over each channel of NCHW samples. With padding, each window averages only the input values it
 /// covers: count_include_pad = false in PyTorch's terms, which is also what Keras's "same" average pooling does and
-/// ONNX AveragePool's default (count_include_pad = 0). A window wholly in the padding gives 0. Settings: pool
+/// ONNX AveragePool's default (count_include_pad = 0). Every pad is smaller than the pool, so no window is all padding. Settings: pool
 /// ("2" or "2,2"); stride (default = pool); padding ("valid" (default), "same" = SAME_UPPER, or integers "p",
 /// "ph,pw", "top,left,bottom,right"). Written back: "pads" = "top,left,bottom,right".
 /// </summary>
@@ -36,14 +36,10 @@ public sealed class AvgPool2dLayer : ILayer
     public ConvGeometry Geometry => _g;
 
     /// <summary>Builds an AvgPool2d layer from its spec (see <see cref="LayerFactory.Build"/>).</summary>
-    /// <exception cref="ArgumentException">A setting is out of range or the input is not [C, H, W]; the message names the layer and the setting.</exception>
+    /// <exception cref="ArgumentException">A setting is out of range, a pad is not smaller than the pool, or the input is not [C, H, W]; the message names the layer and the setting.</exception>
     public static AvgPool2dLayer Create(LayerSpec spec, int[] inputShape, Rng? rng)
     {
-        int channels = ConvSettings.Input(spec, inputShape).C;
-        var g = ConvSettings.Window(spec, inputShape, channels, "pool", strideDefaultsToWindow: true, dilated: false);
-        spec.InputShape = inputShape;
-        spec.OutputShape = [channels, g.OutHeight, g.OutWidth];
-        spec.Parameters.Clear();
+        var g = ConvSettings.Pool(spec, inputShape);
         return new AvgPool2dLayer(spec, g);
     }
 
@@ -51,7 +47,7 @@ public sealed class AvgPool2dLayer : ILayer
     // x: [batch, C, H, W] → y: [batch, C, OH, OW], y = mean of the window's input values
     public Tensor Forward(Tensor input, bool training)
     {
-        LayerChecks.Input(Spec, input, _g.InputSize);
+        ConvSettings.CheckBatch(Spec, input, _g.Channels, _g.Height, _g.Width);
         _rows = input.Rows;
         _output.ResizeRows(_rows);
         Run(input.Span, _output.Span, backward: false);

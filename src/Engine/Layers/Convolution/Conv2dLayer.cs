@@ -111,7 +111,7 @@ public sealed unsafe class Conv2dLayer : ILayer, IPartitionedWork
     // x: [batch, C, H, W] → y: [batch, F, OH, OW]; W: [F, C, kh, kw], b: [F]; per sample y = W·im2col(x) + b
     public Tensor Forward(Tensor input, bool training)
     {
-        LayerChecks.Input(Spec, input, _inSize);
+        ConvSettings.CheckBatch(Spec, input, _g.Channels, _g.Height, _g.Width);
         int batch = input.Rows;
         _input = input;
         _output.ResizeRows(batch);

@@ -1,4 +1,5 @@
 using DlBook.Engine.Kernels;
+using DlBook.Engine.Tensors;
 
 namespace DlBook.Engine.Layers;
 
@@ -17,6 +18,42 @@ internal static class ConvSettings
                 $"Layer '{spec.Name}' ({spec.Kind}) needs a per-sample input [channels, height, width] (NCHW without the batch); " +
                 $"got [{string.Join(", ", inputShape)}]. Give the network an image input shape such as [3, 64, 64].");
         return (inputShape[0], inputShape[1], inputShape[2]);
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="x"/> is a batch of [C, H, W] samples: [batch, C, H, W], or [batch, C·H·W] as a flat
+    /// feature column gives it. A rank-4 batch of other dimensions (channels first vs last, a different image size with
+    /// the same number of values) is refused rather than silently read in the wrong order.
+    /// </summary>
+    public static void CheckBatch(LayerSpec spec, Tensor x, int c, int h, int w)
+    {
+        LayerChecks.Input(spec, x, c * h * w);
+        if (x.Rank == 4 && (x.Dim(1) != c || x.Dim(2) != h || x.Dim(3) != w))
+            throw new ArgumentException(
+                $"Layer '{spec.Name}' ({spec.Kind}) expects NCHW input [batch, {c}, {h}, {w}] but got {x.ShapeString}. " +
+                "Check the channel count and that the images are channels-first (NCHW), or pass the samples flat as [batch, C·H·W].");
+        if (x.Rank is not (2 or 4))
+            throw new ArgumentException(
+                $"Layer '{spec.Name}' ({spec.Kind}) expects NCHW input [batch, {c}, {h}, {w}] or flat [batch, {c * h * w}] but got {x.ShapeString}.");
+    }
+
+    /// <summary>
+    /// The geometry of a pooling layer (window key "pool", stride defaulting to the pool, no dilation), with the
+    /// spec's shapes filled. Each pad must be smaller than the window on its axis, as ONNX Runtime and PyTorch require:
+    /// a larger pad would give windows that see only padding.
+    /// </summary>
+    public static ConvGeometry Pool(LayerSpec spec, int[] inputShape)
+    {
+        int channels = Input(spec, inputShape).C;
+        var g = Window(spec, inputShape, channels, "pool", strideDefaultsToWindow: true, dilated: false);
+        if (Math.Max(g.PadTop, g.PadBottom) >= g.KernelHeight || Math.Max(g.PadLeft, g.PadRight) >= g.KernelWidth)
+            throw new ArgumentException(
+                $"Layer '{spec.Name}' ({spec.Kind}): padding '{spec.GetString("padding")}' (pads {g.PadTop},{g.PadLeft},{g.PadBottom},{g.PadRight}) " +
+                $"must be smaller than the pool {g.KernelHeight}×{g.KernelWidth} on each side; use padding \"same\" or a smaller padding.");
+        spec.InputShape = inputShape;
+        spec.OutputShape = [channels, g.OutHeight, g.OutWidth];
+        spec.Parameters.Clear();
+        return g;
     }
 
     /// <summary>A positive pair "a,b" or "a" (= "a,a"); <paramref name="fallback"/> when absent (null: required).</summary>

@@ -12,14 +12,16 @@ public sealed class GlobalAvgPool2dLayer : ILayer
 {
     private readonly Tensor _output;
     private readonly Tensor _inputGradient;
-    private readonly int _channels, _plane;
+    private readonly int _channels, _height, _width, _plane;
     private int _rows = -1;
 
-    private GlobalAvgPool2dLayer(LayerSpec spec, int channels, int plane)
+    private GlobalAvgPool2dLayer(LayerSpec spec, int channels, int height, int width)
     {
         Spec = spec;
         _channels = channels;
-        _plane = plane;
+        _height = height;
+        _width = width;
+        _plane = height * width;
         _output = LayerChecks.Buffer(spec.OutputShape);
         _inputGradient = LayerChecks.Buffer(spec.InputShape);
     }
@@ -38,14 +40,14 @@ public sealed class GlobalAvgPool2dLayer : ILayer
         spec.InputShape = inputShape;
         spec.OutputShape = [c];
         spec.Parameters.Clear();
-        return new GlobalAvgPool2dLayer(spec, c, h * w);
+        return new GlobalAvgPool2dLayer(spec, c, h, w);
     }
 
     /// <inheritdoc />
     // x: [batch, C, H, W] → y: [batch, C], y = mean over H·W
     public Tensor Forward(Tensor input, bool training)
     {
-        LayerChecks.Input(Spec, input, _channels * _plane);
+        ConvSettings.CheckBatch(Spec, input, _channels, _height, _width);
         _rows = input.Rows;
         _output.ResizeRows(_rows);
         var x = input.Span;

@@ -5,8 +5,8 @@ using DlBook.Engine.Tensors;
 namespace DlBook.Engine.Layers;
 
 /// <summary>
-/// Max pooling over each channel of NCHW samples. Padded positions never win (they are not values; a window that
-/// lies wholly in the padding gives 0). Backward routes each output's gradient to the input that won its window,
+/// Max pooling over each channel of NCHW samples. Padded positions never win (they are not values, as ONNX MaxPool
+/// pads with −∞; every pad is smaller than the pool, so each window holds at least one input). Backward routes each output's gradient to the input that won its window,
 /// the first maximum in row-major window order on ties, as PyTorch does. Channel planes are split across the
 /// GEMM's threads. Settings: pool ("2" or "2,2"); stride (default = pool); padding ("valid" (default), "same" =
 /// SAME_UPPER, or integers "p", "ph,pw", "top,left,bottom,right"). Written back: "pads" = "top,left,bottom,right".
@@ -43,14 +43,10 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
     public ConvGeometry Geometry => _g;
 
     /// <summary>Builds a MaxPool2d layer from its spec (see <see cref="LayerFactory.Build"/>).</summary>
-    /// <exception cref="ArgumentException">A setting is out of range or the input is not [C, H, W]; the message names the layer and the setting.</exception>
+    /// <exception cref="ArgumentException">A setting is out of range, a pad is not smaller than the pool, or the input is not [C, H, W]; the message names the layer and the setting.</exception>
     public static MaxPool2dLayer Create(LayerSpec spec, int[] inputShape, Rng? rng)
     {
-        int channels = ConvSettings.Input(spec, inputShape).C;
-        var g = ConvSettings.Window(spec, inputShape, channels, "pool", strideDefaultsToWindow: true, dilated: false);
-        spec.InputShape = inputShape;
-        spec.OutputShape = [channels, g.OutHeight, g.OutWidth];
-        spec.Parameters.Clear();
+        var g = ConvSettings.Pool(spec, inputShape);
         return new MaxPool2dLayer(spec, g);
     }
 
@@ -58,7 +54,7 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
     // x: [batch, C, H, W] → y: [batch, C, OH, OW], y = max over each window
     public Tensor Forward(Tensor input, bool training)
     {
-        LayerChecks.Input(Spec, input, _g.InputSize);
+        ConvSettings.CheckBatch(Spec, input, _g.Channels, _g.Height, _g.Width);
         int rows = input.Rows;
         _output.ResizeRows(rows);
         _planes = rows * _g.Channels;

@@ -14,18 +14,20 @@ public sealed class SpatialDropout2dLayer : ILayer
 {
     private readonly Tensor _output;
     private readonly Tensor _inputGradient;
-    private readonly int _channels, _plane;
+    private readonly int _channels, _height, _width, _plane;
     private readonly Rng _rng;
     private float[] _mask = [];
     private int _rows = -1;
     private bool _lastWasTraining;
 
-    private SpatialDropout2dLayer(LayerSpec spec, float rate, int channels, int plane, Rng rng)
+    private SpatialDropout2dLayer(LayerSpec spec, float rate, int channels, int height, int width, Rng rng)
     {
         Spec = spec;
         Rate = rate;
         _channels = channels;
-        _plane = plane;
+        _height = height;
+        _width = width;
+        _plane = height * width;
         _rng = rng;
         _output = LayerChecks.Buffer(spec.InputShape);
         _inputGradient = LayerChecks.Buffer(spec.InputShape);
@@ -51,7 +53,7 @@ public sealed class SpatialDropout2dLayer : ILayer
     public static SpatialDropout2dLayer Create(LayerSpec spec, int[] inputShape, Rng? rng)
     {
         var (c, h, w) = ConvSettings.Input(spec, inputShape);
-        if (!spec.Has("rate")) throw new ArgumentException($"Layer '{spec.Name}' (SpatialDropout2d) needs the setting 'rate'.");
+        if (!spec.Has("rate")) throw new ArgumentException($"Layer '{spec.Name}' (SpatialDropout2d) needs the setting 'rate' (the probability of dropping a channel, e.g. 0.2).");
         float rate = spec.GetFloat("rate");
         if (!(rate >= 0 && rate < 1))
             throw new ArgumentException($"Layer '{spec.Name}' (SpatialDropout2d): setting 'rate' must be in [0, 1); got {rate}.");
@@ -59,14 +61,14 @@ public sealed class SpatialDropout2dLayer : ILayer
         spec.OutputShape = (int[])inputShape.Clone();
         spec.Parameters.Clear();
         var own = rng?.Fork() ?? new Rng((ulong)spec.GetInt("seed", 0));
-        return new SpatialDropout2dLayer(spec, rate, c, h * w, own);
+        return new SpatialDropout2dLayer(spec, rate, c, h, w, own);
     }
 
     /// <inheritdoc />
     // x: [batch, C, H, W] → y[n, c] = x[n, c]·mask[n, c]: [batch, C, H, W]; identity when not training
     public Tensor Forward(Tensor input, bool training)
     {
-        LayerChecks.Input(Spec, input, _channels * _plane);
+        ConvSettings.CheckBatch(Spec, input, _channels, _height, _width);
         int rows = input.Rows;
         _output.ResizeRows(rows);
         _lastWasTraining = training && Rate > 0;

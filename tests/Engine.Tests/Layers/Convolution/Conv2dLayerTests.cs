@@ -17,44 +17,75 @@ public class Conv2dLayerTests
         return (Conv2dLayer)LayerFactory.Build(spec, input, new Rng(seed));
     }
 
-    public static TheoryData<int, int, int, int, int, string, string, string, string> OddShapes => new()
+    public static TheoryData<int, int, int, int, int, string, string, string, string, bool> OddShapes => new()
     {
-        // batch, C, H, W, F, kernel, stride, padding, dilation
-        { 1, 1, 5, 7, 2, "3", "1", "valid", "1" },
-        { 7, 3, 9, 8, 4, "3", "2", "1", "1" },
-        { 2, 3, 6, 5, 5, "1", "1", "valid", "1" },
-        { 3, 1, 11, 9, 3, "5", "1", "2,1", "1" },
-        { 2, 3, 10, 9, 2, "3", "1", "valid", "2" },
-        { 2, 2, 7, 6, 3, "2,4", "1", "same", "1" },
-        { 7, 3, 9, 13, 6, "3", "2", "same", "1" },
-        { 2, 3, 6, 6, 4, "1", "2", "valid", "1" },
-        { 1, 3, 8, 5, 3, "4", "3", "1,0,2,1", "1" },
-        { 7, 1, 13, 7, 2, "3,2", "2,1", "same", "2,1" },
+        // batch, C, H, W, F, kernel, stride, padding, dilation, bias
+        { 1, 1, 5, 7, 2, "3", "1", "valid", "1", true },
+        { 7, 3, 9, 8, 4, "3", "2", "1", "1", true },
+        { 2, 3, 6, 5, 5, "1", "1", "valid", "1", true },
+        { 3, 1, 11, 9, 3, "5", "1", "2,1", "1", true },
+        { 2, 3, 10, 9, 2, "3", "1", "valid", "2", true },
+        { 2, 2, 7, 6, 3, "2,4", "1", "same", "1", true },
+        { 7, 3, 9, 13, 6, "3", "2", "same", "1", true },
+        { 2, 3, 6, 6, 4, "1", "2", "valid", "1", true },
+        { 1, 3, 8, 5, 3, "4", "3", "1,0,2,1", "1", true },
+        { 7, 1, 13, 7, 2, "3,2", "2,1", "same", "2,1", true },
+        { 1, 3, 9, 11, 4, "5", "2", "same", "1", false },
+        { 7, 1, 6, 9, 2, "1", "1", "valid", "1", false },
+        { 7, 3, 10, 9, 3, "3", "1", "1", "2", false },
+        { 1, 1, 8, 6, 2, "5", "1", "same", "1", false },
+        // Enough work for SampleParallel to split the batch over threads (forward and backward).
+        { 7, 3, 20, 18, 16, "3", "1", "same", "1", true },
+        { 7, 3, 21, 17, 12, "5", "2", "same", "2", false },
     };
 
     [Theory]
     [MemberData(nameof(OddShapes))]
-    public void FastPathMatchesTheReferenceForwardAndBackward(int batch, int c, int h, int w, int f, string kernel, string stride, string padding, string dilation)
+    public void FastPathMatchesTheReferenceForwardAndBackward(int batch, int c, int h, int w, int f, string kernel, string stride, string padding,
+        string dilation, bool bias)
     {
-        var layer = Build([c, h, w], f, kernel, stride, padding, dilation);
+        var layer = Build([c, h, w], f, kernel, stride, padding, dilation, bias: bias);
+        Assert.Equal(bias, layer.Bias is not null);
         var g = layer.Geometry;
         var rng = new Rng(11);
         var x = GradientCheck.Normal(rng, 1f, batch, c, h, w);
+        var dy = GradientCheck.Normal(rng, 1f, batch, f, g.OutHeight, g.OutWidth);
+        AssertMatchesReference(layer, x, dy);
+    }
+
+    [Fact]
+    public void BuffersFollowTheBatchSizeFromCallToCall()
+    {
+        // Large enough to run in parallel at batch 7: the patch and chunk buffers are reused for 7, then 1, then 7 again.
+        var layer = Build([3, 20, 18], 16, "3", padding: "same", seed: 4);
+        var rng = new Rng(12);
+        foreach (int batch in new[] { 7, 1, 3, 7 })
+        {
+            var x = GradientCheck.Normal(rng, 1f, batch, 3, 20, 18);
+            var dy = GradientCheck.Normal(rng, 1f, batch, 16, 20, 18);
+            AssertMatchesReference(layer, x, dy);
+        }
+    }
+
+    // Forward and backward of the layer against ConvolutionReference: y, dx, dW and (with a bias) db.
+    private static void AssertMatchesReference(Conv2dLayer layer, Tensor x, Tensor dy)
+    {
+        var g = layer.Geometry;
+        int batch = x.Rows;
         var y = layer.Forward(x, training: true);
-        Assert.Equal(new[] { batch, f, g.OutHeight, g.OutWidth }, y.ShapeArray);
+        Assert.Equal(new[] { batch, g.Filters, g.OutHeight, g.OutWidth }, y.ShapeArray);
         var expected = new float[y.Length];
-        ConvolutionReference.Forward(g, batch, x.Span, layer.Weights.Value.Span, layer.Bias!.Value.Span, expected);
+        ConvolutionReference.Forward(g, batch, x.Span, layer.Weights.Value.Span, layer.Bias is null ? [] : layer.Bias.Value.Span, expected);
         AssertClose("y", expected, y.Span);
 
-        var dy = GradientCheck.Normal(rng, 1f, batch, f, g.OutHeight, g.OutWidth);
         var dx = layer.Backward(dy);
         var dxRef = new float[x.Length];
         var dwRef = new float[layer.Weights.Value.Length];
-        var dbRef = new float[f];
+        var dbRef = new float[layer.Bias is null ? 0 : g.Filters];
         ConvolutionReference.Backward(g, batch, x.Span, layer.Weights.Value.Span, dy.Span, dxRef, dwRef, dbRef);
         AssertClose("dx", dxRef, dx.Span);
         AssertClose("dW", dwRef, layer.Weights.Gradient.Span);
-        AssertClose("db", dbRef, layer.Bias.Gradient.Span);
+        if (layer.Bias is not null) AssertClose("db", dbRef, layer.Bias.Gradient.Span);
     }
 
     [Fact]
@@ -134,6 +165,35 @@ public class Conv2dLayerTests
     }
 
     [Fact]
+    public void GradientsWithoutBiasDilatedAndSamePaddedMatchFiniteDifferences()
+    {
+        var rng = new Rng(6);
+        var layer = Build([3, 7, 8], 2, "3", padding: "same", dilation: "2", bias: false);
+        var x = GradientCheck.Normal(rng, 1f, 2, 3, 7, 8);
+        var r = GradientCheck.Normal(rng, 1f, [2, .. layer.Spec.OutputShape]);
+        double Cost() => GradientCheck.Project(layer.Forward(x, true).Span, r.Span);
+        Cost();
+        var dx = layer.Backward(r).Span.ToArray();
+        var dW = layer.Weights.Gradient.Span.ToArray();
+        GradientCheck.Assert("Conv2d W", Cost, layer.Weights.Value.Span, dW, rtol: 1e-3, atol: 1e-3);
+        GradientCheck.Assert("Conv2d x", Cost, x.Span, dx, rtol: 1e-3, atol: 1e-3);
+    }
+
+    [Theory]
+    [InlineData(new[] { 2, 4, 8, 6 })]   // the same number of values, 4 channels instead of 3
+    [InlineData(new[] { 2, 8, 8, 3 })]   // channels last (NHWC)
+    [InlineData(new[] { 2, 3, 64 })]
+    public void MismatchedChannelsOrLayoutThrowNamingTheLayer(int[] shape)
+    {
+        var layer = Build([3, 8, 8], 2, "3");
+        var e = Assert.Throws<ArgumentException>(() => layer.Forward(new Tensor(shape), true));
+        Assert.Contains("'conv' (Conv2d)", e.Message);
+        Assert.Contains("[batch, 3, 8, 8]", e.Message);
+        // The flat form of the same samples is what a feature column gives, and is accepted.
+        Assert.Equal(new[] { 2, 2, 6, 6 }, layer.Forward(new Tensor(2, 192), true).ShapeArray);
+    }
+
+    [Fact]
     public void NoBiasLeavesOnlyWeights()
     {
         var layer = Build([2, 5, 5], 3, "3", bias: false);
@@ -167,6 +227,7 @@ public class Conv2dLayerTests
         var e = Assert.Throws<ArgumentException>(() => LayerFactory.Build(spec, [1, 4, 4], null));
         Assert.Contains("'conv1'", e.Message);
         Assert.Contains("'kernel'", e.Message);
+        Assert.Contains("use a smaller kernel or padding \"same\"", e.Message);
         // "same" always fits.
         LayerFactory.Build(new LayerSpec { Kind = LayerKinds.Conv2d }.With("filters", 2).With("kernel", "7").With("padding", "same"), [1, 4, 4], null);
     }

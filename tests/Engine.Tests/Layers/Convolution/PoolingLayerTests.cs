@@ -1,3 +1,4 @@
+using DlBook.Engine.Kernels;
 using DlBook.Engine.Layers;
 using DlBook.Engine.Random;
 using DlBook.Engine.Tensors;
@@ -113,6 +114,98 @@ public class PoolingLayerTests
         var rank = Assert.Throws<ArgumentException>(() =>
             LayerFactory.Build(new LayerSpec { Kind = kind, Name = "p1" }.With("pool", "2"), [16], null));
         Assert.Contains("'p1'", rank.Message);
+    }
+
+    public static TheoryData<string, int, int, int, int, string, string?, string> PoolShapes()
+    {
+        var data = new TheoryData<string, int, int, int, int, string, string?, string>();
+        (int, int, int, int, string, string?, string)[] shapes =
+        [
+            // batch, C, H, W, pool, stride, padding
+            (1, 1, 5, 7, "2", null, "valid"),
+            (7, 3, 9, 8, "2", null, "same"),
+            (7, 3, 7, 7, "2", null, "valid"),       // the 2×2 fast path with a cut last row and column
+            (2, 2, 9, 6, "3", "2", "valid"),
+            (3, 3, 8, 11, "3", "1", "same"),
+            (1, 3, 6, 7, "2,3", "1,2", "1"),
+            (7, 1, 10, 9, "3", "2", "1,0,2,1"),
+            (2, 2, 5, 8, "5", "3", "same"),
+            // Enough planes for SampleParallel to split them over threads.
+            (7, 8, 64, 80, "2", null, "valid"),
+            (7, 8, 63, 81, "3", "2", "same"),
+        ];
+        foreach (var kind in new[] { LayerKinds.MaxPool2d, LayerKinds.AvgPool2d })
+            foreach (var (n, c, h, w, pool, stride, padding) in shapes)
+                data.Add(kind, n, c, h, w, pool, stride, padding);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PoolShapes))]
+    public void PoolingMatchesTheNaiveReferenceForwardAndBackward(string kind, int batch, int c, int h, int w, string pool, string? stride, string padding)
+    {
+        var layer = Build(kind, [c, h, w], pool, stride, padding);
+        var rng = new Rng(13);
+        var x = GradientCheck.Normal(rng, 1f, batch, c, h, w);
+        var dy = GradientCheck.Normal(rng, 1f, [batch, .. layer.Spec.OutputShape]);
+        AssertMatchesReference(layer, x, dy);
+    }
+
+    [Theory]
+    [InlineData(LayerKinds.MaxPool2d)]
+    [InlineData(LayerKinds.AvgPool2d)]
+    public void PoolBuffersFollowTheBatchSizeFromCallToCall(string kind)
+    {
+        var layer = Build(kind, [8, 64, 80], "3", "2", "same");
+        var rng = new Rng(14);
+        foreach (int batch in new[] { 7, 1, 3, 7 })
+        {
+            var x = GradientCheck.Normal(rng, 1f, batch, 8, 64, 80);
+            var dy = GradientCheck.Normal(rng, 1f, [batch, .. layer.Spec.OutputShape]);
+            AssertMatchesReference(layer, x, dy);
+        }
+    }
+
+    // Forward and backward of a pooling layer against PoolingReference.
+    private static void AssertMatchesReference(ILayer layer, Tensor x, Tensor dy)
+    {
+        var g = layer is MaxPool2dLayer max ? max.Geometry : ((AvgPool2dLayer)layer).Geometry;
+        int batch = x.Rows;
+        var y = layer.Forward(x, training: true);
+        Assert.Equal(new[] { batch, g.Channels, g.OutHeight, g.OutWidth }, y.ShapeArray);
+        var yRef = new float[y.Length];
+        var dxRef = new float[x.Length];
+        if (layer is MaxPool2dLayer) PoolingReference.Max(g, batch, x.Span, yRef, dy.Span, dxRef);
+        else PoolingReference.Average(g, batch, x.Span, yRef, dy.Span, dxRef);
+        Conv2dLayerTests.AssertClose("y", yRef, y.Span);
+        var dx = layer.Backward(dy);
+        Conv2dLayerTests.AssertClose("dx", dxRef, dx.Span);
+    }
+
+    [Theory]
+    [InlineData(LayerKinds.MaxPool2d, "stride", "0", "'stride'")]
+    [InlineData(LayerKinds.AvgPool2d, "stride", "0", "'stride'")]
+    [InlineData(LayerKinds.MaxPool2d, "padding", "2", "smaller than the pool")]
+    [InlineData(LayerKinds.AvgPool2d, "padding", "0,2", "smaller than the pool")]
+    [InlineData(LayerKinds.MaxPool2d, "pool", "0", "'pool'")]
+    public void BadPoolSettingsThrowNamingTheLayerAndWhatToChange(string kind, string key, string value, string says)
+    {
+        var spec = new LayerSpec { Kind = kind, Name = "p3" }.With("pool", "2").With(key, value);
+        var e = Assert.Throws<ArgumentException>(() => LayerFactory.Build(spec, [2, 8, 8], null));
+        Assert.Contains($"'p3' ({kind})", e.Message);
+        Assert.Contains(says, e.Message);
+    }
+
+    [Theory]
+    [InlineData(LayerKinds.MaxPool2d)]
+    [InlineData(LayerKinds.AvgPool2d)]
+    [InlineData(LayerKinds.GlobalAvgPool2d)]
+    public void PoolGivenAnotherChannelCountThrowsNamingTheLayer(string kind)
+    {
+        var layer = LayerFactory.Build(new LayerSpec { Kind = kind, Name = "p4" }.With("pool", "2"), [3, 4, 4], null);
+        var e = Assert.Throws<ArgumentException>(() => layer.Forward(new Tensor(2, 4, 4, 3), false));
+        Assert.Contains($"'p4' ({kind})", e.Message);
+        Assert.Contains("[batch, 3, 4, 4]", e.Message);
     }
 
     [Fact]
