@@ -184,7 +184,7 @@ public abstract class BatchNormLayer : ILayer
     // dy: [batch, C, plane] → dx: [batch, C, plane]; dγ = Σ dy·x̂, dβ = Σ dy over batch × plane: [C]
     public Tensor Backward(Tensor outputGradient)
     {
-        if (_rows < 0) throw new InvalidOperationException($"Layer '{Spec.Name}' ({Spec.Kind}): Backward was called before Forward.");
+        LayerChecks.Forwarded(Spec, _rows);
         int rows = _rows, c = _channels, plane = _plane;
         LayerChecks.Gradient(Spec, outputGradient, rows, c * plane);
         LayerChecks.EnsureRows(_inputGradient, _output, rows);

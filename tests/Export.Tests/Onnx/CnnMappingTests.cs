@@ -17,7 +17,7 @@ namespace DlBook.Export.Tests.Onnx;
 /// </summary>
 public class CnnMappingTests
 {
-    public static TheoryData<string> Cases => new("keras-binary", "keras-multiclass", "bn-avg-gap-multiclass", "bn-pads-binary");
+    public static TheoryData<string> Cases => new("keras-binary", "keras-multiclass", "bn-avg-gap-multiclass", "bn-pads-binary", "softmax-feature-maps");
 
     internal static TestNet Case(string name) => name switch
     {
@@ -40,6 +40,11 @@ public class CnnMappingTests
             Conv("conv2", 4, "3,2", stride: "1,2", dilation: "2,1"), Act("relu1", Activation.Relu),
             Pool(LayerKinds.AvgPool2d, "avg1", "2", stride: "1", padding: "1,0,0,1"),
             Plain(LayerKinds.Flatten, "flat"), Units("dense1", 1)),
+        // A Softmax activation over feature maps: the engine normalises over all C·H·W values of a sample, ONNX Softmax
+        // over one axis, so the mapping must flatten first.
+        "softmax-feature-maps" => BuildShaped([2, 6, 5], Activation.Softmax, PredictionKind.MulticlassClassification, 0,
+            Conv("conv1", 3, "3", padding: "same"), Act("softmax1", Activation.Softmax), Act("scale", Activation.LogSoftmax),
+            Pool(LayerKinds.MaxPool2d, "max1", "2"), Plain(LayerKinds.Flatten, "flat"), Units("dense1", 3)),
         _ => throw new ArgumentException(name),
     };
 

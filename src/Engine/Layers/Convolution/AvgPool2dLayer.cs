@@ -58,7 +58,7 @@ public sealed class AvgPool2dLayer : ILayer
     // dy: [batch, C, OH, OW] → dx: [batch, C, H, W], dy/count to each input of the window
     public Tensor Backward(Tensor outputGradient)
     {
-        if (_rows < 0) throw new InvalidOperationException($"Layer '{Spec.Name}' (AvgPool2d): Backward was called before Forward.");
+        LayerChecks.Forwarded(Spec, _rows);
         LayerChecks.Gradient(Spec, outputGradient, _rows, _g.OutputSize);
         _inputGradient.ResizeRows(_rows);
         _inputGradient.Clear();

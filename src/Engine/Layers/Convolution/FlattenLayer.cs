@@ -57,7 +57,7 @@ public sealed class FlattenLayer : ILayer
     // dy: [batch, C·H·W] → dx: [batch, C, H, W]
     public Tensor Backward(Tensor outputGradient)
     {
-        if (_rows < 0) throw new InvalidOperationException($"Layer '{Spec.Name}' (Flatten): Backward was called before Forward.");
+        LayerChecks.Forwarded(Spec, _rows);
         LayerChecks.Gradient(Spec, outputGradient, _rows, _size);
         _inputGradient.ResizeRows(_rows);
         outputGradient.Span.CopyTo(_inputGradient.Span);

@@ -60,7 +60,7 @@ public sealed class GlobalAvgPool2dLayer : ILayer
     // dy: [batch, C] → dx: [batch, C, H, W], dx = dy/(H·W) over the plane
     public Tensor Backward(Tensor outputGradient)
     {
-        if (_rows < 0) throw new InvalidOperationException($"Layer '{Spec.Name}' (GlobalAvgPool2d): Backward was called before Forward.");
+        LayerChecks.Forwarded(Spec, _rows);
         LayerChecks.Gradient(Spec, outputGradient, _rows, _channels);
         _inputGradient.ResizeRows(_rows);
         var dy = outputGradient.Span;

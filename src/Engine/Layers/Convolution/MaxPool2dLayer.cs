@@ -71,7 +71,7 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
     // dy: [batch, C, OH, OW] → dx: [batch, C, H, W], each dy to its window's argmax
     public Tensor Backward(Tensor outputGradient)
     {
-        if (_rows < 0) throw new InvalidOperationException($"Layer '{Spec.Name}' (MaxPool2d): Backward was called before Forward.");
+        LayerChecks.Forwarded(Spec, _rows);
         LayerChecks.Gradient(Spec, outputGradient, _rows, _g.OutputSize);
         _inputGradient.ResizeRows(_rows);
         _backward = true;

@@ -82,8 +82,7 @@ public sealed class SpatialDropout2dLayer : ILayer
         if (!FreezeMask || _rows != rows)
         {
             if (_mask.Length < planes) _mask = new float[planes];
-            float scale = 1f / (1f - Rate);
-            for (int i = 0; i < planes; i++) _mask[i] = _rng.NextFloat() >= Rate ? scale : 0f;
+            DropoutLayer.FillMask(_rng, Rate, _mask.AsSpan(0, planes));
         }
         _rows = rows;
         var x = input.Span;
@@ -101,7 +100,7 @@ public sealed class SpatialDropout2dLayer : ILayer
     // dy: [batch, C, H, W] → dx = dy·mask per channel: [batch, C, H, W]
     public Tensor Backward(Tensor outputGradient)
     {
-        if (_rows < 0) throw new InvalidOperationException($"Layer '{Spec.Name}' (SpatialDropout2d): Backward was called before Forward.");
+        LayerChecks.Forwarded(Spec, _rows);
         LayerChecks.Gradient(Spec, outputGradient, _rows, _channels * _plane);
         _inputGradient.ResizeRows(_rows);
         var dy = outputGradient.Span;

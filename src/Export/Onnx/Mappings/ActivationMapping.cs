@@ -19,6 +19,15 @@ public sealed class ActivationMapping : IOnnxLayerMapping
         if (!Enum.TryParse<Activation>(text, ignoreCase: true, out var activation))
             throw new OnnxExportException($"Layer '{layer.Name}' (Activation): unknown activation '{text}'. Known: {string.Join(", ", Enum.GetNames<Activation>())}.");
         float? alpha = layer.Has("alpha") ? layer.GetFloat("alpha") : null;
+        if (activation is Activation.Softmax or Activation.LogSoftmax && layer.InputShape.Length > 1)
+        {
+            // The engine normalises over all of a sample's values ([C, H, W] feature maps included); ONNX's over one
+            // axis. Flatten to [batch, C·H·W], normalise, and give the values back their shape.
+            var flat = graph.AddNode("Flatten", [input], graph.UniqueName($"{layer.Name}.flat"), $"{layer.Name}.flatten", OnnxAttribute.Int("axis", 1));
+            var normalised = EmitActivation(graph, activation, alpha, flat, null, layer.Name);
+            var shape = graph.AddInt64Constant($"{layer.Name}.shape", [-1L, .. layer.InputShape.Select(d => (long)d)], [layer.InputShape.Length + 1]);
+            return graph.AddNode("Reshape", [normalised, shape], graph.UniqueName($"{layer.Name}.out"), $"{layer.Name}.reshape");
+        }
         return EmitActivation(graph, activation, alpha, input, null, layer.Name);
     }
 
@@ -38,7 +47,7 @@ public sealed class ActivationMapping : IOnnxLayerMapping
             Activation.Relu => graph.AddNode("Relu", [input], outName, nodeName),
             Activation.LeakyRelu => graph.AddNode("LeakyRelu", [input], outName, nodeName, OnnxAttribute.Float("alpha", alpha ?? 0.01f)),
             Activation.Elu => graph.AddNode("Elu", [input], outName, nodeName, OnnxAttribute.Float("alpha", alpha ?? 1f)),
-            // Row-wise over the feature axis; -1 is that axis for [batch, n] and stays right if a layer keeps extra axes.
+            // Row-wise over the feature axis of [batch, n] (Emit flattens a shaped sample first).
             Activation.Softmax => graph.AddNode("Softmax", [input], outName, nodeName, OnnxAttribute.Int("axis", -1)),
             Activation.LogSoftmax => graph.AddNode("LogSoftmax", [input], outName, nodeName, OnnxAttribute.Int("axis", -1)),
             _ => throw new OnnxExportException($"Activation '{activation}' of '{nodeName}' has no ONNX mapping."),
