@@ -17,7 +17,8 @@ namespace DlBook.Export.Tests.Onnx;
 /// </summary>
 public class CnnMappingTests
 {
-    public static TheoryData<string> Cases => new("keras-binary", "keras-multiclass", "bn-avg-gap-multiclass", "bn-pads-binary", "softmax-feature-maps");
+    public static TheoryData<string> Cases => new("keras-binary", "keras-multiclass", "bn-avg-gap-multiclass", "bn-pads-binary", "softmax-feature-maps",
+        "batchnorm1d-feature-maps");
 
     internal static TestNet Case(string name) => name switch
     {
@@ -45,6 +46,10 @@ public class CnnMappingTests
         "softmax-feature-maps" => BuildShaped([2, 6, 5], Activation.Softmax, PredictionKind.MulticlassClassification, 0,
             Conv("conv1", 3, "3", padding: "same"), Act("softmax1", Activation.Softmax), Act("scale", Activation.LogSoftmax),
             Pool(LayerKinds.MaxPool2d, "max1", "2"), Plain(LayerKinds.Flatten, "flat"), Units("dense1", 3)),
+        // BatchNorm1d over feature maps: one statistic per value of [C, H, W], where ONNX BatchNormalization takes axis 1.
+        "batchnorm1d-feature-maps" => BuildShaped([2, 5, 4], Activation.Softmax, PredictionKind.MulticlassClassification, 3,
+            Conv("conv1", 3, "3", padding: "same"), new LayerSpec { Kind = LayerKinds.BatchNorm1d, Name = "bn1" },
+            Plain(LayerKinds.Flatten, "flat"), Units("dense1", 3)),
         _ => throw new ArgumentException(name),
     };
 

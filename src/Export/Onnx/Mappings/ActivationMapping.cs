@@ -19,15 +19,9 @@ public sealed class ActivationMapping : IOnnxLayerMapping
         if (!Enum.TryParse<Activation>(text, ignoreCase: true, out var activation))
             throw new OnnxExportException($"Layer '{layer.Name}' (Activation): unknown activation '{text}'. Known: {string.Join(", ", Enum.GetNames<Activation>())}.");
         float? alpha = layer.Has("alpha") ? layer.GetFloat("alpha") : null;
-        if (activation is Activation.Softmax or Activation.LogSoftmax && layer.InputShape.Length > 1)
-        {
-            // The engine normalises over all of a sample's values ([C, H, W] feature maps included); ONNX's over one
-            // axis. Flatten to [batch, C·H·W], normalise, and give the values back their shape.
-            var flat = graph.AddNode("Flatten", [input], graph.UniqueName($"{layer.Name}.flat"), $"{layer.Name}.flatten", OnnxAttribute.Int("axis", 1));
-            var normalised = EmitActivation(graph, activation, alpha, flat, null, layer.Name);
-            var shape = graph.AddInt64Constant($"{layer.Name}.shape", [-1L, .. layer.InputShape.Select(d => (long)d)], [layer.InputShape.Length + 1]);
-            return graph.AddNode("Reshape", [normalised, shape], graph.UniqueName($"{layer.Name}.out"), $"{layer.Name}.reshape");
-        }
+        // The engine normalises over all of a sample's values ([C, H, W] feature maps included); ONNX over one axis.
+        if (activation is Activation.Softmax or Activation.LogSoftmax)
+            return FlatSample.Apply(graph, layer.Name, layer.InputShape, input, flat => EmitActivation(graph, activation, alpha, flat, null, layer.Name));
         return EmitActivation(graph, activation, alpha, input, null, layer.Name);
     }
 

@@ -4,7 +4,8 @@ namespace DlBook.Export.Onnx.Mappings;
 
 /// <summary>
 /// BatchNorm1d and BatchNorm2d → BatchNormalization in inference mode: y = γ (x − running mean) / √(running var + ε) + β
-/// per channel, the features of [batch, features] or the channels (axis 1) of [batch, C, H, W]. Both engine kinds
+/// per channel, the features of [batch, features] (a shaped BatchNorm1d sample is flattened first, each of its values
+/// being a feature) or the channels (axis 1) of [batch, C, H, W]. Both engine kinds
 /// are <see cref="BatchNormLayer"/> with the same parameters and settings; one mapping is registered for each kind.
 /// </summary>
 public sealed class BatchNormMapping : IOnnxLayerMapping
@@ -31,7 +32,9 @@ public sealed class BatchNormMapping : IOnnxLayerMapping
         }
         var inputs = new[] { Constant("gamma"), Constant("beta"), Constant("runningMean"), Constant("runningVar") };
         float epsilon = layer.GetFloat("epsilon", 1e-5f);
-        return graph.AddNode("BatchNormalization", [input, .. inputs], graph.UniqueName($"{layer.Name}.out"), layer.Name,
+        string Normalize(string x) => graph.AddNode("BatchNormalization", [x, .. inputs], graph.UniqueName($"{layer.Name}.out"), layer.Name,
             OnnxAttribute.Float("epsilon", epsilon));
+        // BatchNorm1d treats every value of a shaped sample as a feature; ONNX normalises axis 1, so flatten it first.
+        return Kind == LayerKinds.BatchNorm1d ? FlatSample.Apply(graph, layer.Name, layer.InputShape, input, Normalize) : Normalize(input);
     }
 }
