@@ -73,13 +73,21 @@ public sealed class DropoutLayer : ILayer
         if (!FreezeMask || _mask.Rows != rows)
         {
             LayerChecks.EnsureRows(_mask, input, rows);
-            float scale = 1f / (1f - Rate);
-            var mask = _mask.Span;
-            for (int i = 0; i < mask.Length; i++) mask[i] = _rng.NextFloat() >= Rate ? scale : 0f;
+            FillMask(_rng, Rate, _mask.Span);
         }
         LayerChecks.EnsureRows(_output, input, rows);
         TensorPrimitives.Multiply(input.Span, _mask.Span, _output.Span);
         return _output;
+    }
+
+    /// <summary>
+    /// An inverted-dropout mask: each entry 1/(1 − <paramref name="rate"/>) with probability 1 − rate, else 0, drawn in
+    /// order from <paramref name="rng"/> (values for <see cref="DropoutLayer"/>, whole channels for <see cref="SpatialDropout2dLayer"/>).
+    /// </summary>
+    internal static void FillMask(Rng rng, float rate, Span<float> mask)
+    {
+        float scale = 1f / (1f - rate);
+        for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextFloat() >= rate ? scale : 0f;
     }
 
     /// <inheritdoc />

@@ -25,7 +25,16 @@ internal static class LayerChecks
 
     /// <summary>Throws when Backward comes before any Forward.</summary>
     public static Tensor Forwarded(LayerSpec spec, Tensor? input) =>
-        input ?? throw new InvalidOperationException($"Layer '{spec.Name}' ({spec.Kind}): Backward was called before Forward.");
+        input ?? throw NotForwarded(spec);
+
+    /// <summary>Throws when Backward comes before any Forward (<paramref name="rows"/> &lt; 0: the batch of no forward yet).</summary>
+    public static void Forwarded(LayerSpec spec, int rows)
+    {
+        if (rows < 0) throw NotForwarded(spec);
+    }
+
+    private static InvalidOperationException NotForwarded(LayerSpec spec) =>
+        new($"Layer '{spec.Name}' ({spec.Kind}): Backward was called before Forward. Call Forward on the batch first.");
 
     /// <summary>Product of a per-sample shape.</summary>
     public static int Size(int[] shape) => Tensor.ComputeLength(shape);

@@ -20,6 +20,13 @@ public static class LayerFactory
         [LayerKinds.Gru] = new DelegateLayerBuilder(GruLayer.Create),
         [LayerKinds.Embedding] = new DelegateLayerBuilder(EmbeddingLayer.Create),
         [LayerKinds.TimeDistributedDense] = new DelegateLayerBuilder(TimeDistributedDenseLayer.Create),
+        [LayerKinds.Conv2d] = new DelegateLayerBuilder(Conv2dLayer.Create),
+        [LayerKinds.MaxPool2d] = new DelegateLayerBuilder(MaxPool2dLayer.Create),
+        [LayerKinds.AvgPool2d] = new DelegateLayerBuilder(AvgPool2dLayer.Create),
+        [LayerKinds.GlobalAvgPool2d] = new DelegateLayerBuilder(GlobalAvgPool2dLayer.Create),
+        [LayerKinds.BatchNorm2d] = new DelegateLayerBuilder(BatchNorm2dLayer.Create),
+        [LayerKinds.Flatten] = new DelegateLayerBuilder(FlattenLayer.Create),
+        [LayerKinds.SpatialDropout2d] = new DelegateLayerBuilder(SpatialDropout2dLayer.Create),
     };
 
     /// <summary>The registered kinds.</summary>

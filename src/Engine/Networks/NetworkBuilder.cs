@@ -40,7 +40,10 @@ public static class NetworkBuilder
         return specs;
     }
 
-    /// <summary>The prefix of automatic layer names for a kind ("dense", "act", "dropout", "bn", "rnn", "lstm", "gru", "embedding", "tdense", else the lower-case kind).</summary>
+    /// <summary>
+    /// The prefix of automatic layer names for a kind ("dense", "act", "dropout", "bn" (both batch norms), "rnn", "lstm",
+    /// "gru", "embedding", "tdense", "conv", "maxpool", "avgpool", "gap", "flatten", "sdropout", else the lower-case kind).
+    /// </summary>
     public static string NamePrefix(string kind) => kind switch
     {
         LayerKinds.Dense => "dense",
@@ -52,6 +55,13 @@ public static class NetworkBuilder
         LayerKinds.Gru => "gru",
         LayerKinds.Embedding => "embedding",
         LayerKinds.TimeDistributedDense => "tdense",
+        LayerKinds.Conv2d => "conv",
+        LayerKinds.MaxPool2d => "maxpool",
+        LayerKinds.AvgPool2d => "avgpool",
+        LayerKinds.GlobalAvgPool2d => "gap",
+        LayerKinds.BatchNorm2d => "bn",
+        LayerKinds.Flatten => "flatten",
+        LayerKinds.SpatialDropout2d => "sdropout",
         _ => kind.ToLowerInvariant(),
     };
 

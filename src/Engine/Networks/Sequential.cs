@@ -43,6 +43,7 @@ public sealed class Sequential
         if (_layers[0] is DenseLayer first) first.ComputeInputGradient = false;
         if (_layers[0] is RecurrentLayer recurrent) recurrent.ComputeInputGradient = false;
         if (_layers[0] is TimeDistributedDenseLayer timeDense) timeDense.ComputeInputGradient = false;
+        if (_layers[0] is Conv2dLayer conv) conv.ComputeInputGradient = false;
         Specs = specs.ToArray();
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         OutputShape = (int[])shape.Clone();

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
+using DlBook.Engine.Layers;
 using DlBook.Export.Onnx.Mappings;
 
 namespace DlBook.Export.Onnx;
 
 /// <summary>
 /// The registry of layer-to-ONNX mappings, keyed by <see cref="Engine.Layers.LayerSpec.Kind"/>. New
-/// layer kinds (Conv2d, MaxPool2d, Rnn, Lstm, Gru, …) register their mapping here.
+/// layer kinds (Rnn, Lstm, Gru, …) register their mapping here.
 /// </summary>
 public static class OnnxLayerMappings
 {
@@ -13,8 +14,13 @@ public static class OnnxLayerMappings
 
     static OnnxLayerMappings()
     {
-        foreach (var m in new IOnnxLayerMapping[] { new DenseMapping(), new ActivationMapping(), new DropoutMapping(), new BatchNorm1dMapping(), new FlattenMapping() })
-            Register(m);
+        IOnnxLayerMapping[] builtIn =
+        [
+            new DenseMapping(), new ActivationMapping(), new DropoutMapping(), new BatchNormMapping(LayerKinds.BatchNorm1d),
+            new Conv2dMapping(), new MaxPool2dMapping(), new AvgPool2dMapping(), new GlobalAvgPool2dMapping(),
+            new BatchNormMapping(LayerKinds.BatchNorm2d), new DropoutMapping(LayerKinds.SpatialDropout2d), new FlattenMapping(),
+        ];
+        foreach (var m in builtIn) Register(m);
     }
 
     /// <summary>Registers (or replaces) the mapping for its kind.</summary>

@@ -129,7 +129,8 @@ public class MappingParityTests
     [Fact]
     public void RegisteredMappingsCoverTheEngineKinds()
     {
-        foreach (var kind in new[] { LayerKinds.Dense, LayerKinds.Activation, LayerKinds.Dropout, LayerKinds.BatchNorm1d })
+        foreach (var kind in new[] { LayerKinds.Dense, LayerKinds.Activation, LayerKinds.Dropout, LayerKinds.BatchNorm1d, LayerKinds.Conv2d,
+                     LayerKinds.MaxPool2d, LayerKinds.AvgPool2d, LayerKinds.GlobalAvgPool2d, LayerKinds.BatchNorm2d, LayerKinds.Flatten, LayerKinds.SpatialDropout2d })
             Assert.Equal(kind, OnnxLayerMappings.Get(kind, "x").Kind);
     }
 

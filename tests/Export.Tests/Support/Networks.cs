@@ -32,6 +32,53 @@ internal static class Networks
         Parameters = [new ParameterSpec("gamma", [size]), new ParameterSpec("beta", [size]), new ParameterSpec("runningMean", [size]), new ParameterSpec("runningVar", [size])],
     }.With("epsilon", 1e-5f).With("momentum", 0.1f);
 
+    /// <summary>A Conv2d spec; the engine fills shapes, parameters and the resolved "pads" when the network is built.</summary>
+    public static LayerSpec Conv(string name, int filters, string kernel, string stride = "1", string padding = "valid", string dilation = "1", bool bias = true) =>
+        new LayerSpec { Kind = LayerKinds.Conv2d, Name = name }
+            .With("filters", filters).With("kernel", kernel).With("stride", stride).With("padding", padding).With("dilation", dilation).With("bias", bias);
+
+    /// <summary>A MaxPool2d or AvgPool2d spec (stride null: the pool).</summary>
+    public static LayerSpec Pool(string kind, string name, string pool, string? stride = null, string padding = "valid")
+    {
+        var s = new LayerSpec { Kind = kind, Name = name }.With("pool", pool).With("padding", padding);
+        return stride is null ? s : s.With("stride", stride);
+    }
+
+    /// <summary>A spec of a layer without settings (Flatten, GlobalAvgPool2d, BatchNorm2d with its defaults).</summary>
+    public static LayerSpec Plain(string kind, string name) => new() { Kind = kind, Name = name };
+
+    /// <summary>A Dense or Activation spec for a shaped network (the engine fills the shapes).</summary>
+    public static LayerSpec Units(string name, int units) => new LayerSpec { Kind = LayerKinds.Dense, Name = name }.With("units", units);
+
+    /// <summary>An Activation spec for a shaped network.</summary>
+    public static LayerSpec Act(string name, Activation a) => new LayerSpec { Kind = LayerKinds.Activation, Name = name }.With("activation", a.ToString());
+
+    /// <summary>
+    /// A network over image-shaped input with the layers' own seeded initialisers (Glorot for Conv2d and Dense, so
+    /// activations stay O(1) and the outputs are not saturated), biases, γ and β set to U(−0.5, 0.5), and running
+    /// statistics from <paramref name="statisticsBatches"/> training-mode passes over random batches.
+    /// </summary>
+    public static TestNet BuildShaped(int[] inputShape, Activation output, PredictionKind task, int statisticsBatches, params LayerSpec[] layers)
+    {
+        var net = new Sequential(layers, inputShape, output, new DlBook.Engine.Random.Rng(23));
+        var rng = new Random(42);
+        foreach (var l in net.Layers)
+            foreach (var p in l.Parameters.Where(p => p.Name is "b" or "gamma" or "beta"))
+            {
+                var t = p.Value.Span;
+                for (int i = 0; i < t.Length; i++) t[i] = (p.Name == "gamma" ? 1f : 0f) + (float)(rng.NextDouble() - 0.5);
+            }
+        int size = Tensor.ComputeLength(inputShape);
+        for (int b = 0; b < statisticsBatches; b++)
+        {
+            // Shifted and scaled away from N(0, 1), so the running mean and variance are far from 0 and 1.
+            var x = Inputs(16, size, seed: 100 + b).Select(v => 3f * v + 1f).ToArray();
+            net.Forward(new Tensor(x, [16, .. inputShape]), training: true);
+        }
+        var labels = task == PredictionKind.Regression ? null : Enumerable.Range(0, Math.Max(net.OutputSize, 2)).Select(i => $"class{i}").ToArray();
+        return new TestNet(net, task, labels);
+    }
+
     /// <summary>A network over the given layers with U(−0.5, 0.5) weights (batch-norm variances in [0.5, 1.5)), as a task with class names.</summary>
     public static TestNet Build(int inputs, Activation output, PredictionKind task, params LayerSpec[] layers)
     {

@@ -109,7 +109,7 @@ public sealed class EmbeddingLayer : ILayer
     // dy: [batch, T, dim] → dW[id] += dy[b, t] (the padding row gets none); the ids get a zero gradient [batch, T]
     public Tensor Backward(Tensor outputGradient)
     {
-        if (_rows < 0) throw new InvalidOperationException($"Layer '{Spec.Name}' ({Spec.Kind}): Backward was called before Forward.");
+        LayerChecks.Forwarded(Spec, _rows);
         ArgumentNullException.ThrowIfNull(outputGradient);
         int n = _rows * _steps, dim = Dimension;
         LayerChecks.Gradient(Spec, outputGradient, _rows, _steps * dim);

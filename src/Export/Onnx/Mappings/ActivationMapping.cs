@@ -19,6 +19,9 @@ public sealed class ActivationMapping : IOnnxLayerMapping
         if (!Enum.TryParse<Activation>(text, ignoreCase: true, out var activation))
             throw new OnnxExportException($"Layer '{layer.Name}' (Activation): unknown activation '{text}'. Known: {string.Join(", ", Enum.GetNames<Activation>())}.");
         float? alpha = layer.Has("alpha") ? layer.GetFloat("alpha") : null;
+        // The engine normalises over all of a sample's values ([C, H, W] feature maps included); ONNX over one axis.
+        if (activation is Activation.Softmax or Activation.LogSoftmax)
+            return FlatSample.Apply(graph, layer.Name, layer.InputShape, input, flat => EmitActivation(graph, activation, alpha, flat, null, layer.Name));
         return EmitActivation(graph, activation, alpha, input, null, layer.Name);
     }
 
@@ -38,7 +41,7 @@ public sealed class ActivationMapping : IOnnxLayerMapping
             Activation.Relu => graph.AddNode("Relu", [input], outName, nodeName),
             Activation.LeakyRelu => graph.AddNode("LeakyRelu", [input], outName, nodeName, OnnxAttribute.Float("alpha", alpha ?? 0.01f)),
             Activation.Elu => graph.AddNode("Elu", [input], outName, nodeName, OnnxAttribute.Float("alpha", alpha ?? 1f)),
-            // Row-wise over the feature axis; -1 is that axis for [batch, n] and stays right if a layer keeps extra axes.
+            // Row-wise over the feature axis of [batch, n] (Emit flattens a shaped sample first).
             Activation.Softmax => graph.AddNode("Softmax", [input], outName, nodeName, OnnxAttribute.Int("axis", -1)),
             Activation.LogSoftmax => graph.AddNode("LogSoftmax", [input], outName, nodeName, OnnxAttribute.Int("axis", -1)),
             _ => throw new OnnxExportException($"Activation '{activation}' of '{nodeName}' has no ONNX mapping."),

@@ -5,11 +5,8 @@ namespace DlBook.Export.Onnx.Mappings;
 /// <summary>Flatten → Flatten(axis=1): [batch, d1, d2, …] → [batch, d1·d2·…], row-major as the engine lays tensors out.</summary>
 public sealed class FlattenMapping : IOnnxLayerMapping
 {
-    /// <summary>The kind string the engine's Flatten layer uses (it joins <see cref="LayerKinds"/> with the CNN).</summary>
-    public const string FlattenKind = "Flatten";
-
     /// <inheritdoc />
-    public string Kind => FlattenKind;
+    public string Kind => LayerKinds.Flatten;
 
     /// <inheritdoc />
     public string Emit(OnnxGraphContext graph, LayerSpec layer, string input) =>

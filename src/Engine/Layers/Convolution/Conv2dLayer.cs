@@ -1,0 +1,264 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using DlBook.Engine.Initializers;
+using DlBook.Engine.Kernels;
+using DlBook.Engine.Random;
+using DlBook.Engine.Tensors;
+
+namespace DlBook.Engine.Layers;
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as PyTorch, Keras and ONNX Conv) over NCHW samples with W [F, C, kh, kw] and
+/// b [F], the ONNX Conv layout. Each sample is unrolled into its patch matrix (im2col, skipped for a 1×1 stride-1
+/// unpadded kernel, whose patch matrix is the input) and multiplied by W with the engine's GEMM; samples are split
+/// across the GEMM's threads. Backward recomputes the patch matrix rather than keeping one per sample (it would be
+/// 190 MB for the book's 150×150 net at batch 32), accumulates dW per fixed chunk of the batch and adds the chunks in
+/// order, so the bits do not depend on the thread count.
+/// Settings: filters; kernel ("3" or "3,3"); stride (1); padding ("valid" (default), "same" = Keras/ONNX SAME_UPPER,
+/// or integers "p", "ph,pw", "top,left,bottom,right"); dilation (1); bias (true); init (GlorotUniform with
+/// fan-in C·kh·kw and fan-out F·kh·kw, Keras's default); biasInit (Zeros). Written back: "pads" =
+/// "top,left,bottom,right", and kernel, stride and dilation as pairs.
+/// </summary>
+public sealed unsafe class Conv2dLayer : ILayer, IPartitionedWork
+{
+    // dW is summed per chunk of the batch, then the chunks in order: a fixed split, whatever the thread count.
+    private const int MaxChunks = 8;
+
+    private readonly ConvGeometry _g;
+    private readonly Parameter[] _parameters;
+    private readonly Tensor _output;
+    private readonly Tensor _inputGradient;
+    private readonly int _inSize, _outSize, _patch, _plane;
+    private float[][] _cols = [];
+    private float[][] _dwChunks = [];
+    private float[][] _dbChunks = [];
+    private Tensor? _input;
+    // State of the parallel pass in progress, read by RunPart on every thread.
+    private bool _backward;
+    private int _batch, _chunks;
+    private float[] _x = [], _y = [], _w = [], _b = [], _dy = [], _dx = [];
+
+    private Conv2dLayer(LayerSpec spec, ConvGeometry g, bool bias)
+    {
+        Spec = spec;
+        _g = g;
+        _inSize = g.InputSize;
+        _outSize = g.OutputSize;
+        _patch = g.PatchSize;
+        _plane = g.OutPlane;
+        Weights = new Parameter("W", new Tensor(g.Filters, g.Channels, g.KernelHeight, g.KernelWidth), isWeight: true);
+        Bias = bias ? new Parameter("b", new Tensor(g.Filters), isWeight: false) : null;
+        _parameters = Bias is null ? [Weights] : [Weights, Bias];
+        _output = LayerChecks.Buffer(spec.OutputShape);
+        _inputGradient = LayerChecks.Buffer(spec.InputShape);
+    }
+
+    /// <inheritdoc />
+    public LayerSpec Spec { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter> Parameters => _parameters;
+
+    /// <summary>W [F, C, kh, kw].</summary>
+    public Parameter Weights { get; }
+
+    /// <summary>b [F], or null when the "bias" setting is false.</summary>
+    public Parameter? Bias { get; }
+
+    /// <summary>The resolved sizes: input, kernel, strides, dilations, pads and output.</summary>
+    public ConvGeometry Geometry => _g;
+
+    /// <summary>
+    /// False skips ∂C/∂x in <see cref="Backward"/> (it returns an empty gradient). The network's first layer needs
+    /// none, and for an image input that saves the col2im pass and a GEMM as large as the forward one.
+    /// </summary>
+    public bool ComputeInputGradient { get; set; } = true;
+
+    /// <summary>Builds a Conv2d layer from its spec (see <see cref="LayerFactory.Build"/>).</summary>
+    /// <exception cref="ArgumentException">A setting is missing or out of range, or the input is not [C, H, W]; the message names the layer and the setting.</exception>
+    public static Conv2dLayer Create(LayerSpec spec, int[] inputShape, Rng? rng)
+    {
+        if (!spec.Has("filters")) throw new ArgumentException($"Layer '{spec.Name}' (Conv2d) needs the setting 'filters' (output channels).");
+        int filters = spec.GetInt("filters");
+        if (filters <= 0) throw new ArgumentException($"Layer '{spec.Name}' (Conv2d): setting 'filters' must be > 0; got {filters}.");
+        var g = ConvSettings.Window(spec, inputShape, filters, "kernel", strideDefaultsToWindow: false, dilated: true);
+        if (!spec.Has("bias")) spec.With("bias", true);
+        bool bias = spec.GetBool("bias");
+        if (!spec.Has("init")) spec.With("init", "GlorotUniform");
+        if (!spec.Has("biasInit")) spec.With("biasInit", "Zeros");
+        IInitializer weightInit, biasInit;
+        try
+        {
+            weightInit = InitializerFactory.Create(spec.GetString("init"));
+            biasInit = InitializerFactory.Create(spec.GetString("biasInit"));
+        }
+        catch (ArgumentException e) { throw new ArgumentException($"Layer '{spec.Name}' (Conv2d): {e.Message}", e); }
+        spec.InputShape = inputShape;
+        spec.OutputShape = [filters, g.OutHeight, g.OutWidth];
+        spec.Parameters.Clear();
+        spec.Parameters.Add(new ParameterSpec("W", [filters, g.Channels, g.KernelHeight, g.KernelWidth]));
+        if (bias) spec.Parameters.Add(new ParameterSpec("b", [filters]));
+        var layer = new Conv2dLayer(spec, g, bias);
+        if (rng is not null)
+        {
+            int area = g.KernelHeight * g.KernelWidth;
+            weightInit.Fill(layer.Weights.Value, g.Channels * area, filters * area, rng);
+            if (layer.Bias is not null) biasInit.Fill(layer.Bias.Value, g.Channels * area, filters * area, rng);
+        }
+        return layer;
+    }
+
+    /// <inheritdoc />
+    // x: [batch, C, H, W] → y: [batch, F, OH, OW]; W: [F, C, kh, kw], b: [F]; per sample y = W·im2col(x) + b
+    public Tensor Forward(Tensor input, bool training)
+    {
+        ConvSettings.CheckBatch(Spec, input, _g.Channels, _g.Height, _g.Width);
+        int batch = input.Rows;
+        _input = input;
+        _output.ResizeRows(batch);
+        _backward = false;
+        _batch = batch;
+        _x = input.Data;
+        _y = _output.Data;
+        _w = Weights.Value.Data;
+        _b = Bias?.Value.Data ?? [];
+        int parts = SampleParallel.Parts(batch, (long)batch * _g.Filters * _patch * _plane);
+        EnsureCols(parts);
+        SampleParallel.Run(this, parts);
+        return _output;
+    }
+
+    /// <inheritdoc />
+    // dy: [batch, F, OH, OW] → dx: [batch, C, H, W]; dW = Σ_n dy_n·im2col(x_n)ᵀ [F, C·kh·kw], db = Σ dy [F]
+    public Tensor Backward(Tensor outputGradient)
+    {
+        var x = LayerChecks.Forwarded(Spec, _input);
+        int batch = x.Rows;
+        LayerChecks.Gradient(Spec, outputGradient, batch, _outSize);
+        if (ComputeInputGradient) LayerChecks.EnsureRows(_inputGradient, x, batch);
+        else _inputGradient.ResizeRows(0);
+        _backward = true;
+        _batch = batch;
+        _chunks = Math.Max(1, Math.Min(MaxChunks, batch));
+        _x = x.Data;
+        _w = Weights.Value.Data;
+        _dy = outputGradient.Data;
+        _dx = _inputGradient.Data;
+        EnsureChunks(_chunks);
+        long work = (long)batch * _g.Filters * _patch * _plane * (ComputeInputGradient ? 2 : 1);
+        int parts = SampleParallel.Parts(_chunks, work);
+        EnsureCols(parts);
+        SampleParallel.Run(this, parts);
+
+        var dw = Weights.Gradient.Span;
+        _dwChunks[0].AsSpan(0, dw.Length).CopyTo(dw);
+        for (int q = 1; q < _chunks; q++) TensorPrimitives.Add(dw, _dwChunks[q].AsSpan(0, dw.Length), dw);
+        if (Bias is not null)
+        {
+            var db = Bias.Gradient.Span;
+            _dbChunks[0].AsSpan(0, db.Length).CopyTo(db);
+            for (int q = 1; q < _chunks; q++) TensorPrimitives.Add(db, _dbChunks[q].AsSpan(0, db.Length), db);
+        }
+        return _inputGradient;
+    }
+
+    void IPartitionedWork.RunPart(int part, int parts)
+    {
+        fixed (float* x = _x)
+        fixed (float* w = _w)
+        fixed (float* col = _cols[part])
+        {
+            if (!_backward)
+            {
+                fixed (float* y = _y)
+                    for (int n = part * _batch / parts, end = (part + 1) * _batch / parts; n < end; n++)
+                        ForwardSample(x + (long)n * _inSize, w, y + (long)n * _outSize, col);
+                return;
+            }
+            fixed (float* dy = _dy)
+            fixed (float* dx = _dx)
+                for (int q = part; q < _chunks; q += parts)
+                    BackwardChunk(q, x, w, dy, dx, col);
+        }
+    }
+
+    private void ForwardSample(float* x, float* w, float* y, float* col)
+    {
+        int f = _g.Filters, plane = _plane;
+        bool bias = _b.Length > 0;
+        if (bias)
+            for (int i = 0; i < f; i++) new Span<float>(y + (long)i * plane, plane).Fill(_b[i]);
+        float* patches = x;
+        if (!_g.IsPointwise)
+        {
+            Im2Col.Pack(_g, x, col);
+            patches = col;
+        }
+        Gemm.Multiply(Transpose.No, Transpose.No, f, plane, _patch, 1f, w, _patch, patches, plane, bias ? 1f : 0f, y, plane);
+    }
+
+    private void BackwardChunk(int q, float* x, float* w, float* dy, float* dx, float* col)
+    {
+        int f = _g.Filters, plane = _plane;
+        int start = q * _batch / _chunks, end = (q + 1) * _batch / _chunks;
+        fixed (float* dwq = _dwChunks[q])
+        {
+            var dbq = _dbChunks[q].AsSpan(0, f);
+            if (start == end)
+            {
+                new Span<float>(dwq, f * _patch).Clear();
+                dbq.Clear();
+                return;
+            }
+            for (int n = start; n < end; n++)
+            {
+                float* xn = x + (long)n * _inSize, dyn = dy + (long)n * _outSize;
+                float* patches = xn;
+                if (!_g.IsPointwise)
+                {
+                    Im2Col.Pack(_g, xn, col);
+                    patches = col;
+                }
+                Gemm.Multiply(Transpose.No, Transpose.Yes, f, _patch, plane, 1f, dyn, plane, patches, plane, n == start ? 0f : 1f, dwq, _patch);
+                for (int i = 0; i < f; i++)
+                {
+                    float s = TensorPrimitives.Sum(new ReadOnlySpan<float>(dyn + (long)i * plane, plane));
+                    dbq[i] = n == start ? s : dbq[i] + s;
+                }
+                if (!ComputeInputGradient) continue;
+                float* dxn = dx + (long)n * _inSize;
+                if (_g.IsPointwise)
+                {
+                    Gemm.Multiply(Transpose.Yes, Transpose.No, _patch, plane, f, 1f, w, _patch, dyn, plane, 0f, dxn, plane);
+                    continue;
+                }
+                // dcol = Wᵀ·dy_n [C·kh·kw, OH·OW] in the patch buffer (its patches are used up), then col2im.
+                Gemm.Multiply(Transpose.Yes, Transpose.No, _patch, plane, f, 1f, w, _patch, dyn, plane, 0f, col, plane);
+                new Span<float>(dxn, _inSize).Clear();
+                Im2Col.Accumulate(_g, col, dxn);
+            }
+        }
+    }
+
+    private void EnsureCols(int parts)
+    {
+        if (_cols.Length >= parts) return;
+        int size = _g.IsPointwise ? 1 : _patch * _plane;
+        var grown = new float[parts][];
+        for (int i = 0; i < parts; i++) grown[i] = i < _cols.Length ? _cols[i] : new float[size];
+        _cols = grown;
+    }
+
+    private void EnsureChunks(int chunks)
+    {
+        if (_dwChunks.Length >= chunks) return;
+        var dw = new float[chunks][];
+        var db = new float[chunks][];
+        for (int i = 0; i < chunks; i++)
+        {
+            dw[i] = i < _dwChunks.Length ? _dwChunks[i] : new float[_g.Filters * _patch];
+            db[i] = i < _dbChunks.Length ? _dbChunks[i] : new float[_g.Filters];
+        }
+        _dwChunks = dw;
+        _dbChunks = db;
+    }
+}

@@ -1,0 +1,166 @@
+using DlBook.Engine.Kernels;
+using DlBook.Engine.Random;
+using DlBook.Engine.Tensors;
+
+namespace DlBook.Engine.Layers;
+
+/// <summary>
+/// Max pooling over each channel of NCHW samples. Padded positions never win (they are not values, as ONNX MaxPool
+/// pads with −∞; every pad is smaller than the pool, so each window holds at least one input). Backward routes each output's gradient to the input that won its window,
+/// the first maximum in row-major window order on ties, as PyTorch does. Channel planes are split across the
+/// GEMM's threads. Settings: pool ("2" or "2,2"); stride (default = pool); padding ("valid" (default), "same" =
+/// SAME_UPPER, or integers "p", "ph,pw", "top,left,bottom,right"). Written back: "pads" = "top,left,bottom,right".
+/// </summary>
+public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
+{
+    private readonly ConvGeometry _g;
+    private readonly Tensor _output;
+    private readonly Tensor _inputGradient;
+    private readonly int _inPlane, _outPlane;
+    private int[] _argmax = [];
+    private int _rows = -1;
+    private bool _backward;
+    private int _planes;
+    private float[] _x = [], _y = [];
+
+    private MaxPool2dLayer(LayerSpec spec, ConvGeometry g)
+    {
+        Spec = spec;
+        _g = g;
+        _inPlane = g.Height * g.Width;
+        _outPlane = g.OutPlane;
+        _output = LayerChecks.Buffer(spec.OutputShape);
+        _inputGradient = LayerChecks.Buffer(spec.InputShape);
+    }
+
+    /// <inheritdoc />
+    public LayerSpec Spec { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Parameter> Parameters => [];
+
+    /// <summary>The resolved sizes (Filters = Channels; no dilation).</summary>
+    public ConvGeometry Geometry => _g;
+
+    /// <summary>Builds a MaxPool2d layer from its spec (see <see cref="LayerFactory.Build"/>).</summary>
+    /// <exception cref="ArgumentException">A setting is out of range, a pad is not smaller than the pool, or the input is not [C, H, W]; the message names the layer and the setting.</exception>
+    public static MaxPool2dLayer Create(LayerSpec spec, int[] inputShape, Rng? rng)
+    {
+        var g = ConvSettings.Pool(spec, inputShape);
+        return new MaxPool2dLayer(spec, g);
+    }
+
+    /// <inheritdoc />
+    // x: [batch, C, H, W] → y: [batch, C, OH, OW], y = max over each window
+    public Tensor Forward(Tensor input, bool training)
+    {
+        ConvSettings.CheckBatch(Spec, input, _g.Channels, _g.Height, _g.Width);
+        int rows = input.Rows;
+        _output.ResizeRows(rows);
+        _planes = rows * _g.Channels;
+        if (_argmax.Length < _planes * _outPlane) _argmax = new int[_planes * _outPlane];
+        _rows = rows;
+        _backward = false;
+        _x = input.Data;
+        _y = _output.Data;
+        SampleParallel.Run(this, SampleParallel.Parts(_planes, (long)_planes * _inPlane));
+        return _output;
+    }
+
+    /// <inheritdoc />
+    // dy: [batch, C, OH, OW] → dx: [batch, C, H, W], each dy to its window's argmax
+    public Tensor Backward(Tensor outputGradient)
+    {
+        LayerChecks.Forwarded(Spec, _rows);
+        LayerChecks.Gradient(Spec, outputGradient, _rows, _g.OutputSize);
+        _inputGradient.ResizeRows(_rows);
+        _backward = true;
+        _x = outputGradient.Data;
+        _y = _inputGradient.Data;
+        SampleParallel.Run(this, SampleParallel.Parts(_planes, (long)_planes * _inPlane));
+        return _inputGradient;
+    }
+
+    void IPartitionedWork.RunPart(int part, int parts)
+    {
+        int start = (int)((long)part * _planes / parts), end = (int)((long)(part + 1) * _planes / parts);
+        fixed (float* x = _x)
+        fixed (float* y = _y)
+        fixed (int* arg = _argmax)
+        {
+            for (int p = start; p < end; p++)
+            {
+                if (_backward)
+                {
+                    // dx plane ← 0, then dx[argmax] += dy (+= for overlapping windows).
+                    float* dx = y + (long)p * _inPlane;
+                    float* dy = x + (long)p * _outPlane;
+                    int* a = arg + (long)p * _outPlane;
+                    new Span<float>(dx, _inPlane).Clear();
+                    for (int o = 0; o < _outPlane; o++)
+                        if (a[o] >= 0) dx[a[o]] += dy[o];
+                }
+                else if (_g.KernelHeight == 2 && _g.KernelWidth == 2 && _g.StrideHeight == 2 && _g.StrideWidth == 2 && _g.PadTop == 0 && _g.PadLeft == 0)
+                    Forward2x2(x + (long)p * _inPlane, y + (long)p * _outPlane, arg + (long)p * _outPlane);
+                else
+                    ForwardPlane(x + (long)p * _inPlane, y + (long)p * _outPlane, arg + (long)p * _outPlane);
+            }
+        }
+    }
+
+    // The book's pool: 2×2 windows, stride 2, no top/left padding (bottom/right padding only drops the last row or column when the window is cut).
+    private void Forward2x2(float* x, float* y, int* arg)
+    {
+        int w = _g.Width, h = _g.Height, ow = _g.OutWidth, oh = _g.OutHeight;
+        for (int oy = 0; oy < oh; oy++)
+        {
+            int r0 = 2 * oy;
+            if (r0 + 1 >= h || 2 * ow > w)
+            {
+                ForwardRow(x, y, arg, oy);
+                continue;
+            }
+            float* a = x + (long)r0 * w, b = a + w;
+            for (int ox = 0; ox < ow; ox++)
+            {
+                int c = 2 * ox;
+                float best = a[c];
+                int idx = r0 * w + c;
+                if (a[c + 1] > best) { best = a[c + 1]; idx = r0 * w + c + 1; }
+                if (b[c] > best) { best = b[c]; idx = (r0 + 1) * w + c; }
+                if (b[c + 1] > best) { best = b[c + 1]; idx = (r0 + 1) * w + c + 1; }
+                y[oy * ow + ox] = best;
+                arg[oy * ow + ox] = idx;
+            }
+        }
+    }
+
+    private void ForwardPlane(float* x, float* y, int* arg)
+    {
+        for (int oy = 0; oy < _g.OutHeight; oy++) ForwardRow(x, y, arg, oy);
+    }
+
+    private void ForwardRow(float* x, float* y, int* arg, int oy)
+    {
+        int ow = _g.OutWidth;
+        for (int ox = 0; ox < ow; ox++)
+        {
+            float best = 0;
+            int idx = -1;
+            for (int i = 0; i < _g.KernelHeight; i++)
+            {
+                int iy = oy * _g.StrideHeight - _g.PadTop + i;
+                if (iy < 0 || iy >= _g.Height) continue;
+                for (int j = 0; j < _g.KernelWidth; j++)
+                {
+                    int ix = ox * _g.StrideWidth - _g.PadLeft + j;
+                    if (ix < 0 || ix >= _g.Width) continue;
+                    float v = x[iy * _g.Width + ix];
+                    if (idx < 0 || v > best) { best = v; idx = iy * _g.Width + ix; }
+                }
+            }
+            y[oy * ow + ox] = best;
+            arg[oy * ow + ox] = idx;
+        }
+    }
+}
