@@ -7,4 +7,6 @@ public enum TrainerKind
     Mlp,
     /// <summary>Recurrent network: vanilla RNN, LSTM or GRU (chapters 48–52).</summary>
     Recurrent,
+    /// <summary>Convolutional network for images (chapters 40–47).</summary>
+    Cnn,
 }
