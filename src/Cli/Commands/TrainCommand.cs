@@ -194,6 +194,7 @@ public static class TrainCommand
             return Task.FromResult(0);
         });
         train.Subcommands.Add(mlp);
+        train.Subcommands.Add(TrainRnnCommand.Create(console));
         return train;
     }
 

@@ -52,7 +52,7 @@ internal static class SequenceTasks
             int first = rng.NextInt(symbols);
             x[first] = 1;
             for (int t = 1; t < length; t++) x[t * width + symbols + rng.NextInt(symbols)] = 1;
-            data[r] = new KeyRow { Features = x, Label = (uint)first + 1 };
+            data[r] = new KeyRow { Features = x, Label = (uint)first };   // LoadFromEnumerable stores a key field 0-based (key = value + 1)
         }
         var schema = SchemaDefinition.Create(typeof(KeyRow));
         schema["Features"].ColumnType = new VectorDataViewType(NumberDataViewType.Single, length, width);

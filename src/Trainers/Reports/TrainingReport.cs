@@ -60,8 +60,13 @@ public static class TrainingReport
             ["learningRate"] = e.LearningRate,
             ["seconds"] = Num(e.Seconds),
             ["samplesPerSecond"] = Num(e.SamplesPerSecond),
+            ["stepGradientNorms"] = Steps(e.StepGradientNorms),
         }).ToArray()),
+        ["initialStepGradientNorms"] = Steps(history.InitialStepGradientNorms),
     };
+
+    // ‖∂C/∂h_t‖ per time step of a recurrent network, or null.
+    private static JsonArray? Steps(IReadOnlyList<double>? norms) => norms is null ? null : new JsonArray(norms.Select(n => (JsonNode?)Num(n)).ToArray());
 
     private static IEnumerable<(int Epoch, LayerLearningSpeed Speed)> GradientRows(TrainingHistory history)
     {
