@@ -8,7 +8,8 @@ public static class GradientHealth
     /// <summary>
     /// Vanishing: the first hidden layer's ‖∂C/∂b‖ is below <see cref="GradientHealthOptions.VanishingRatio"/> times
     /// the last hidden layer's. Exploding: a norm is non-finite, above <see cref="GradientHealthOptions.ExplodingNorm"/>,
-    /// or more than <see cref="GradientHealthOptions.GrowthFactor"/> times the same layer's norm in <paramref name="previous"/>.
+    /// or more than <see cref="GradientHealthOptions.GrowthFactor"/> times the same layer's norm in <paramref name="previous"/>
+    /// and at least <see cref="GradientHealthOptions.GrowthFloor"/>.
     /// </summary>
     public static GradientHealthReport Assess(IReadOnlyList<LayerLearningSpeed> current,
         IReadOnlyList<LayerLearningSpeed>? previous = null, GradientHealthOptions? options = null)
@@ -50,7 +51,7 @@ public static class GradientHealth
                     exploding = true;
                     warnings.Add(F($"Exploding gradient: layer '{n.Layer}' has {what} = {value:G3} (threshold {options.ExplodingNorm:G3}). Lower the learning rate or clip gradients."));
                 }
-                else if (before is double b && b > 0 && value > options.GrowthFactor * b)
+                else if (before is double b && b > 0 && value > options.GrowthFactor * b && value >= options.GrowthFloor)
                 {
                     exploding = true;
                     warnings.Add(F($"Exploding gradient: layer '{n.Layer}' {what} grew {value / b:G3}× since the last measurement ({b:G3} → {value:G3}). Lower the learning rate or clip gradients."));

@@ -11,4 +11,10 @@ public sealed record GradientHealthOptions
 
     /// <summary>Exploding when a norm grew by more than this factor since the previous measurement (default 10).</summary>
     public double GrowthFactor { get; init; } = 10;
+
+    /// <summary>
+    /// Growth counts only when the new norm is at least this (default 1): near a minimum the gradients are tiny and
+    /// swing by large factors (0.002 → 0.04 in an LSTM on the adding problem) without anything exploding.
+    /// </summary>
+    public double GrowthFloor { get; init; } = 1;
 }

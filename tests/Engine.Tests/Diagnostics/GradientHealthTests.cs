@@ -44,6 +44,15 @@ public class GradientHealthTests
     }
 
     [Fact]
+    public void TinyNormsSwingingByLargeFactorsNearAMinimumAreNotExploding()
+    {
+        var previous = new[] { N("lstm1", 0, true, 0.00178, 0.0019) };
+        var r = GradientHealth.Assess([N("lstm1", 0, true, 0.0353, 0.0191)], previous);
+        Assert.True(r.IsHealthy, string.Join(" ", r.Warnings));
+        Assert.False(GradientHealth.Assess([N("lstm1", 0, true, 0.0353, 0.0191)], previous, new GradientHealthOptions { GrowthFloor = 0.01 }).IsHealthy);
+    }
+
+    [Fact]
     public void DeepSigmoidNetworkAtInitialisationIsFlaggedAsVanishing()
     {
         var rng = new Rng(2);
