@@ -18,7 +18,7 @@ namespace DlBook.Pipelines.Images;
 public sealed class ImagePixelsTransformer : ITransformer
 {
     /// <summary>The name ML.NET's model zips record for this component (its loader signature).</summary>
-    public const string LoaderSignature = "DlBookImagePixelsTransformer";
+    public const string LoaderSignature = "DlBookImagePixels";   // ML.NET allows at most 24 characters
     private const int FormatVersion = 1;
 
     internal static ComponentVersion Version { get; } = new("DLBIMGPX", 0x00010001, 0x00010001, 0x00010001, LoaderSignature,
