@@ -35,6 +35,7 @@ internal static class ImageDecoder
         using var codec = SKCodec.Create(new SKMemoryStream(bytes), out var createResult);
         if (codec is null)
             return $"the file is not an image SkiaSharp can read ({createResult}; {bytes.Length:N0} bytes starting {Hex(bytes)}).";
+        var format = codec.EncodedFormat.ToString().ToUpperInvariant();
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0) return $"the image has no pixels ({info.Width} × {info.Height}).";
 
@@ -54,12 +55,14 @@ internal static class ImageDecoder
                 {
                     var result = codec.GetPixels(decodeInfo, (IntPtr)src);
                     if (result == SKCodecResult.IncompleteInput)
-                        return $"the {codec.EncodedFormat} data ends early (a truncated or partly copied file, {bytes.Length:N0} bytes).";
+                        return $"the {format} data ends early (a truncated or partly copied file, {bytes.Length:N0} bytes).";
                     if (result != SKCodecResult.Success)
-                        return $"the {codec.EncodedFormat} data is corrupt ({result}).";
+                        return $"the {format} data is corrupt ({result}).";
+                    // SkiaSharp says Success for a JPEG whose scan data is damaged (libjpeg-turbo only warns): check its markers.
+                    if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegStructure.Check(bytes) is { } damage) return damage;
                     using var srcPixmap = new SKPixmap(decodeInfo, (IntPtr)src, decodeInfo.RowBytes);
                     if (!Resize(srcPixmap, info.Width, info.Height, (IntPtr)dst, outInfo, o))
-                        return $"the {codec.EncodedFormat} image ({info.Width} × {info.Height}) could not be resized to {o.Width} × {o.Height}.";
+                        return $"the {format} image ({info.Width} × {info.Height}) could not be resized to {o.Width} × {o.Height}.";
                 }
             }
             Extract(resized.AsSpan(0, outInfo.BytesSize), o, output);

@@ -31,7 +31,7 @@ public sealed class BadImageTests : IDisposable
         return TestImages.Write(_dir, name, TestImages.Encode(bmp, SKEncodedImageFormat.Png));
     }
 
-    public static TheoryData<string> BadCases => ["truncated", "corrupt", "empty", "text", "missing", "empty-path"];
+    public static TheoryData<string> BadCases => ["truncated", "corrupt", "scan-damaged", "png-damaged", "empty", "text", "missing", "empty-path"];
 
     private string Bad(string kind)
     {
@@ -44,6 +44,20 @@ public sealed class BadImageTests : IDisposable
                 new Random(5).NextBytes(junk);
                 junk[0] = 0xFF; junk[1] = 0xD8;   // a JPEG's start of image, then random bytes
                 return TestImages.Write(_dir, "corrupt.jpg", junk);
+            case "scan-damaged":
+                // Header and tables intact, a quarter of the scan data overwritten: SkiaSharp alone says Success here.
+                var damaged = (byte[])jpeg.Clone();
+                var random = new Random(7);
+                for (int i = jpeg.Length / 2; i < jpeg.Length * 3 / 4; i++) damaged[i] = (byte)random.Next(256);
+                return TestImages.Write(_dir, "damaged.jpg", damaged);
+            case "png-damaged":
+                using (var bmp = TestImages.Bitmap(128, 128, (x, y) => ((byte)(x ^ y), (byte)(x * 3 + y), (byte)(y * 7 - x))))
+                {
+                    var png = TestImages.Encode(bmp, SKEncodedImageFormat.Png);
+                    var rnd = new Random(8);
+                    for (int i = png.Length / 2; i < png.Length / 2 + 64; i++) png[i] = (byte)rnd.Next(256);
+                    return TestImages.Write(_dir, "damaged.png", png);
+                }
             case "empty": return TestImages.Write(_dir, "empty.jpg", []);
             case "text": return TestImages.Write(_dir, "notes.jpg", "These are notes, not a photo.\n"u8.ToArray());
             case "missing": return Path.Combine(_dir, "never-written.jpg");
@@ -56,6 +70,8 @@ public sealed class BadImageTests : IDisposable
     {
         "truncated" => "ends early",
         "corrupt" => "not an image",
+        "scan-damaged" => "JPEG data is corrupt",
+        "png-damaged" => "PNG data is corrupt",
         "empty" => "empty (0 bytes)",
         "text" => "not an image",
         "missing" => "does not exist",
