@@ -1,0 +1,180 @@
+using System.Buffers;
+using Microsoft.ML.Transforms.Image;
+using SkiaSharp;
+
+namespace DlBook.Pipelines.Images;
+
+/// <summary>
+/// Decodes one image file with SkiaSharp's <see cref="SKCodec"/>, fits it to Width × Height as ML.NET's <c>ResizeImages</c>
+/// does, and writes its pixels as ML.NET's <c>ExtractPixels</c> does. Thread-safe: every call has its own codec and
+/// pooled buffers.
+/// </summary>
+internal static class ImageDecoder
+{
+    private static readonly SKSamplingOptions Mitchell = new(SKCubicResampler.Mitchell);
+    private static readonly SKSamplingOptions Nearest = new(SKFilterMode.Nearest);
+
+    /// <summary>The number of values one image gives: 3 × Width × Height.</summary>
+    public static int Size(ImagePixelsOptions o) => 3 * o.Width * o.Height;
+
+    /// <summary>
+    /// Decodes <paramref name="path"/> into <paramref name="output"/> (<see cref="Size"/> values); null when it was read,
+    /// else what is wrong with the file, as a sentence.
+    /// </summary>
+    public static string? TryDecode(string path, ImagePixelsOptions o, Span<float> output)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        { return "the file does not exist."; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { return $"the file cannot be read ({e.Message})."; }
+        if (bytes.Length == 0) return "the file is empty (0 bytes).";
+
+        // The codec owns (and disposes) the stream.
+        using var codec = SKCodec.Create(new SKMemoryStream(bytes), out var createResult);
+        if (codec is null)
+            return $"the file is not an image SkiaSharp can read ({createResult}; {bytes.Length:N0} bytes starting {Hex(bytes)}).";
+        var format = codec.EncodedFormat.ToString().ToUpperInvariant();
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0) return $"the image has no pixels ({info.Width} × {info.Height}).";
+
+        var decodeSize = o.ScaledDecode ? ScaledSize(codec, info.Width, info.Height, o) : new SKSizeI(info.Width, info.Height);
+        var alpha = info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
+        var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, alpha);
+        var outInfo = new SKImageInfo(o.Width, o.Height, SKColorType.Rgba8888,
+            o.Resizing == ImageResizingEstimator.ResizingKind.Fill ? alpha : SKAlphaType.Opaque);
+        var decoded = ArrayPool<byte>.Shared.Rent(decodeInfo.BytesSize);
+        var resized = ArrayPool<byte>.Shared.Rent(outInfo.BytesSize);
+        try
+        {
+            unsafe
+            {
+                fixed (byte* src = decoded)
+                fixed (byte* dst = resized)
+                {
+                    var result = codec.GetPixels(decodeInfo, (IntPtr)src);
+                    if (result == SKCodecResult.IncompleteInput)
+                        return $"the {format} data ends early (a truncated or partly copied file, {bytes.Length:N0} bytes).";
+                    if (result != SKCodecResult.Success)
+                        return $"the {format} data is corrupt ({result}).";
+                    // SkiaSharp says Success for a JPEG whose scan data is damaged (libjpeg-turbo only warns): check its markers.
+                    if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegStructure.Check(bytes) is { } damage) return damage;
+                    using var srcPixmap = new SKPixmap(decodeInfo, (IntPtr)src, decodeInfo.RowBytes);
+                    if (!Resize(srcPixmap, info.Width, info.Height, (IntPtr)dst, outInfo, o))
+                        return $"the {format} image ({info.Width} × {info.Height}) could not be resized to {o.Width} × {o.Height}.";
+                }
+            }
+            Extract(resized.AsSpan(0, outInfo.BytesSize), o, output);
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+            ArrayPool<byte>.Shared.Return(resized);
+        }
+    }
+
+    /// <summary>
+    /// The smallest size the codec decodes to directly (a JPEG's DCT scales 1/8 … 8/8; other formats only their full
+    /// size) that still covers what the resize needs: the output box for Fill and IsoCrop, the fitted image for IsoPad.
+    /// </summary>
+    private static SKSizeI ScaledSize(SKCodec codec, int width, int height, ImagePixelsOptions o)
+    {
+        double sx = (double)o.Width / width, sy = (double)o.Height / height;
+        double needed = o.Resizing == ImageResizingEstimator.ResizingKind.IsoPad ? Math.Min(sx, sy) : Math.Max(sx, sy);
+        if (needed >= 1) return new SKSizeI(width, height);
+        int needW = (int)Math.Ceiling(width * needed - 1e-9), needH = (int)Math.Ceiling(height * needed - 1e-9);
+        if (o.Resizing != ImageResizingEstimator.ResizingKind.IsoPad) { needW = Math.Max(needW, Math.Min(o.Width, width)); needH = Math.Max(needH, Math.Min(o.Height, height)); }
+        for (int eighths = 1; eighths < 8; eighths++)
+        {
+            var size = codec.GetScaledDimensions(eighths / 8f);
+            if (size.Width >= needW && size.Height >= needH && size.Width <= width && size.Height <= height) return size;
+        }
+        return new SKSizeI(width, height);
+    }
+
+    /// <summary>
+    /// Fits the decoded image (of the original <paramref name="width"/> × <paramref name="height"/>, maybe decoded
+    /// smaller) into the output, with ML.NET's geometry (MLImage.CloneWithResizing in Microsoft.ML.ImageAnalytics 6):
+    /// Fill stretches; IsoPad and IsoCrop scale by the smaller or larger ratio, place the image at the same
+    /// truncated-integer offset, and leave black what it does not cover.
+    /// </summary>
+    private static bool Resize(SKPixmap src, int width, int height, IntPtr dst, SKImageInfo outInfo, ImagePixelsOptions o)
+    {
+        using var dstPixmap = new SKPixmap(outInfo, dst, outInfo.RowBytes);
+        bool scaled = src.Width != width || src.Height != height;
+        if (o.Resizing == ImageResizingEstimator.ResizingKind.Fill)
+            return src.ScalePixels(dstPixmap, scaled ? Mitchell : Nearest);
+
+        float widthAspect = (float)o.Width / width, heightAspect = (float)o.Height / height;
+        int destX = 0, destY = 0;
+        float aspect;
+        if (o.Resizing == ImageResizingEstimator.ResizingKind.IsoPad)
+        {
+            if (heightAspect < widthAspect) { aspect = heightAspect; destX = (int)((o.Width - width * aspect) / 2); }
+            else { aspect = widthAspect; destY = (int)((o.Height - height * aspect) / 2); }
+        }
+        else if (heightAspect < widthAspect)
+        {
+            aspect = widthAspect;
+            destY = o.CropAnchor switch
+            {
+                ImageResizingEstimator.Anchor.Top => 0,
+                ImageResizingEstimator.Anchor.Bottom => (int)(o.Height - height * aspect),
+                _ => (int)((o.Height - height * aspect) / 2),
+            };
+        }
+        else
+        {
+            aspect = heightAspect;
+            destX = o.CropAnchor switch
+            {
+                ImageResizingEstimator.Anchor.Left => 0,
+                ImageResizingEstimator.Anchor.Right => (int)(o.Width - width * aspect),
+                _ => (int)((o.Width - width * aspect) / 2),
+            };
+        }
+        int destWidth = (int)(width * aspect), destHeight = (int)(height * aspect);
+
+        unsafe { new Span<byte>((void*)dst, outInfo.BytesSize).Clear(); }
+        using var surface = SKSurface.Create(outInfo, dst, outInfo.RowBytes);
+        if (surface is null) return false;
+        using var image = SKImage.FromPixels(src);
+        if (image is null) return false;
+        surface.Canvas.DrawImage(image, new SKRect(0, 0, src.Width, src.Height),
+            new SKRect(destX, destY, destX + destWidth, destY + destHeight), Mitchell);
+        surface.Flush();
+        return true;
+    }
+
+    /// <summary>RGBA bytes to floats as ML.NET's ExtractPixels: (byte − offset) × scale, planar (3 × H × W) or interleaved (H × W × 3).</summary>
+    private static void Extract(ReadOnlySpan<byte> rgba, ImagePixelsOptions o, Span<float> output)
+    {
+        int pixels = o.Width * o.Height;
+        float offset = o.OffsetImage, scale = o.ScaleImage;
+        int r = o.ChannelOrder == ImageChannelOrder.Rgb ? 0 : 2, b = 2 - r;
+        if (o.InterleavePixelColors)
+        {
+            for (int i = 0, s = 0, d = 0; i < pixels; i++, s += 4, d += 3)
+            {
+                output[d + r] = (rgba[s] - offset) * scale;
+                output[d + 1] = (rgba[s + 1] - offset) * scale;
+                output[d + b] = (rgba[s + 2] - offset) * scale;
+            }
+            return;
+        }
+        var red = output.Slice(r * pixels, pixels);
+        var green = output.Slice(pixels, pixels);
+        var blue = output.Slice(b * pixels, pixels);
+        for (int i = 0, s = 0; i < pixels; i++, s += 4)
+        {
+            red[i] = (rgba[s] - offset) * scale;
+            green[i] = (rgba[s + 1] - offset) * scale;
+            blue[i] = (rgba[s + 2] - offset) * scale;
+        }
+    }
+
+    private static string Hex(byte[] bytes) =>
+        "0x" + Convert.ToHexString(bytes, 0, Math.Min(8, bytes.Length));
+}
