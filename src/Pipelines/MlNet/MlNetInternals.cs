@@ -30,6 +30,12 @@ internal static class MlNetInternals
     }
 
     /// <summary>
+    /// True once <c>MLContext.CancelExecution()</c> was called on the environment or a parent of it (the internal
+    /// ICancelable). <see cref="CancellationProbe"/> gives a probe for a loop that asks often.
+    /// </summary>
+    public static bool IsCanceled(IHostEnvironment env) => CancellationProbe(env)();
+
+    /// <summary>
     /// A probe that is true once <c>MLContext.CancelExecution()</c> was called on the environment or a parent of it
     /// (the internal ICancelable), looked up once so the training loop can ask after every mini-batch.
     /// </summary>
