@@ -32,6 +32,14 @@ public sealed class CnnOptions : NetworkTrainerOptions
     public Activation Activation { get; set; } = Activation.Relu;
     /// <summary>Weight initialiser (Glorot uniform, Keras's default; HeNormal suits deep ReLU nets).</summary>
     public Initializer Initializer { get; set; } = Initializer.GlorotUniform;
+    /// <summary>Mirror training images left-right with probability ½ (Keras: horizontal_flip).</summary>
+    public bool HorizontalFlip { get; set; }
+    /// <summary>Shear training images by up to ± this angle in radians (Keras: shear_range; the book: 0.2).</summary>
+    public float ShearRange { get; set; }
+    /// <summary>Zoom training images by a factor in [1 − z, 1 + z] per axis (Keras: zoom_range; the book: 0.2).</summary>
+    public float ZoomRange { get; set; }
+    /// <summary>Shift training images by up to ± this fraction of their size (a random crop).</summary>
+    public float ShiftRange { get; set; }
     /// <summary>[C, H, W] of a flat feature vector (null: read from the column's dimensions).</summary>
     public int[]? ImageShape { get; set; }
 }

@@ -55,9 +55,17 @@ public sealed class CnnTrainer : NetworkTrainer<CnnOptions>
         return new NetworkDesign(specs, input, $"[{string.Join("×", input)}] {blocks} → Dense [{string.Join(",", o.DenseLayers)},{outputs}] ({o.Activation}, {loss.Name})");
     }
 
+    private protected override Engine.Augmentation.ImageAugmentation? Augmentation => new()
+    {
+        HorizontalFlip = Options.HorizontalFlip, ShearRange = Options.ShearRange, ZoomRange = Options.ZoomRange, ShiftRange = Options.ShiftRange,
+    };
+
     private protected override void ValidateOwnOptions()
     {
         var o = Options;
+        foreach (var (name, value, max) in new[] { (nameof(o.ShearRange), o.ShearRange, 1.5f), (nameof(o.ZoomRange), o.ZoomRange, 0.9f), (nameof(o.ShiftRange), o.ShiftRange, 0.5f) })
+            if (!(value >= 0 && value <= max))
+                throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, {max}] (got {value}); the book uses 0.2 for shear and zoom.");
         if (o.ConvBlocks is null) throw new ArgumentException("ConvBlocks must list the conv blocks ([] for none).", nameof(o.ConvBlocks));
         for (int i = 0; i < o.ConvBlocks.Count; i++)
         {

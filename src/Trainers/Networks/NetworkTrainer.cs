@@ -67,6 +67,9 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
     /// <summary>The cost the network is trained on (regression: always the quadratic cost on a linear output).</summary>
     private protected abstract string LossName();
 
+    /// <summary>Random transformations of each training batch (images), or null.</summary>
+    private protected virtual Engine.Augmentation.ImageAugmentation? Augmentation => null;
+
     /// <summary>Checks the trainer's own options (the common ones are checked before it).</summary>
     private protected virtual void ValidateOwnOptions() { }
 
@@ -161,6 +164,7 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
             Seed = seed,
             Data = rows,
             Adapter = adapter,
+            Augmentation = Augmentation,
             Callbacks = callbacks,
             Log = log,
             Source = Kind.ToString(),

@@ -31,6 +31,8 @@ public static class TrainingLoop
             setup.Source, setup.Cancellation);
         var callbacks = setup.Callbacks;
 
+        // Its own stream, so turning augmentation on changes nothing else (shuffling, dropout, initialisation).
+        var augmentRng = setup.Augmentation is { IsActive: true } ? new Engine.Random.Rng(setup.Seed ^ 0xA06E_47A7_10B5_EED5UL) : null;
         foreach (var cb in callbacks) cb.OnTrainingStart(state);
         for (int epoch = 0; epoch < setup.Epochs; epoch++)
         {
@@ -60,6 +62,7 @@ public static class TrainingLoop
                         dz.ResizeRows(count);
                     }
                     adapter.Fill(table, order, start, count, x, y);
+                    if (augmentRng is not null) setup.Augmentation!.Apply(x, augmentRng);
                     var logits = net.Forward(x, training: true);
                     float loss = setup.Loss.Compute(logits, y, dz);
                     state.Step++;

@@ -44,6 +44,8 @@ public sealed class TrainingSetup
     public Func<bool>? IsCanceled { get; init; }
     /// <summary>Log source name.</summary>
     public string Source { get; init; } = "Training";
+    /// <summary>Random image transformations of each training batch (null: none), seeded from <see cref="Seed"/>.</summary>
+    public Engine.Augmentation.ImageAugmentation? Augmentation { get; init; }
     /// <summary>Shuffle each epoch (the book does).</summary>
     public bool Shuffle { get; init; } = true;
     /// <summary>Cancellation.</summary>
