@@ -195,6 +195,7 @@ public static class TrainCommand
         });
         train.Subcommands.Add(mlp);
         train.Subcommands.Add(TrainRnnCommand.Create(console));
+        train.Subcommands.Add(TrainCnnCommand.Create(console));
         return train;
     }
 

@@ -25,6 +25,7 @@ public sealed class GradientMonitorCallback(TrainingRows trainingData, int sampl
     {
         (_x, _targets) = FirstRows(trainingData, state.Adapter, samples);
         state.History.InitialLearningSpeeds = Measure(state, "initialisation");
+        _previous = null;   // growth is judged epoch to epoch: from initialisation to the first epoch gradients grow as a net starts learning
         state.History.InitialStepGradientNorms = LearningSpeed.StepGradientNorms(state.Network);
     }
 
