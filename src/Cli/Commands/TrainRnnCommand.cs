@@ -44,6 +44,7 @@ public static class TrainRnnCommand
         var series = Opt<string?>("--series", "CSV file of --task Series (one value per line after a header, in time order).");
         var column = Opt<string?>("--column", "Value column of --series (default: the last column).");
         var testFraction = Float("--test-fraction", "Share of the series (its end) held out for --task Series (default 0.33).", 0, minExclusive: true, maxExclusive: 1);
+        var difference = Bool("--difference", "--task Series: forecast the change from the last value (a series with a trend leaves the range the net was trained on).");
         var hidden = Int("--hidden", "Units per recurrent layer (default 128).", min: 1);
         var layers = Int("--layers", "Stacked recurrent layers (default 1).", min: 1);
         var bidirectional = Bool("--bidirectional", "Run each recurrent layer both ways.");
@@ -54,15 +55,15 @@ public static class TrainRnnCommand
         var bptt = Int("--bptt", "Truncated backpropagation through time: steps back from the end (default: all).", min: 1);
         var seed = Int("--seed", "Seed, 0 to 2147483647 (default 1). The same seed and thread count give the same bits.", min: 0);
         var outPath = Opt("--out", "Where to write the model (an ML.NET model zip).", "rnn.zip");
-        foreach (var o in new Option[] { task, cell, length, rows, testRows, series, column, testFraction, hidden, layers, bidirectional, epochs, batch, lr, clipNorm, bptt, seed, outPath })
+        foreach (var o in new Option[] { task, cell, length, rows, testRows, series, column, testFraction, difference, hidden, layers, bidirectional, epochs, batch, lr, clipNorm, bptt, seed, outPath })
             cmd.Options.Add(o);
 
         cmd.SetAction((r, ct) =>
         {
             var c = console();
             var t = r.GetValue(task) ?? RnnTask.Adding;
-            if (t != RnnTask.Series && (r.Given(series) || r.Given(column) || r.Given(testFraction)))
-                throw new ArgumentException("--series, --column and --test-fraction go with --task Series.");
+            if (t != RnnTask.Series && (r.Given(series) || r.Given(column) || r.Given(testFraction) || r.Given(difference)))
+                throw new ArgumentException("--series, --column, --test-fraction and --difference go with --task Series.");
             if (t == RnnTask.Series && (r.Given(rows) || r.Given(testRows)))
                 throw new ArgumentException("--rows and --test-rows go with --task Adding or Memory; a series is split by --test-fraction.");
             int usedSeed = r.GetValue(seed) ?? 1;
@@ -85,13 +86,13 @@ public static class TrainRnnCommand
             ml.Log += (_, e) => { if (e.Kind is ChannelMessageKind.Warning or ChannelMessageKind.Error) c.Warn(e.RawMessage); };
             IDataView train, test;
             string what;
-            float scale = 1, offset = 0;
+            float scale = 1;
             double? naive = null;
             if (t == RnnTask.Series)
             {
                 var path = r.GetValue(series) ?? throw new ArgumentException("--task Series needs --series <file.csv>.");
                 int window = r.GetValue(length) ?? 12;
-                (train, test, scale, offset, naive, what) = Series(ml, path, r.GetValue(column), window, r.GetValue(testFraction) ?? 0.33f);
+                (train, test, scale, naive, what) = Series(ml, path, r.GetValue(column), window, r.GetValue(testFraction) ?? 0.33f, r.GetValue(difference) ?? false);
             }
             else
             {
@@ -152,9 +153,10 @@ public static class TrainRnnCommand
         return cmd;
     }
 
-    // A univariate CSV series, scaled to 0..1 by the training part's range, windowed, split in time order; the
-    // last-value forecast's RMSE on the same test windows is the baseline.
-    private static (IDataView Train, IDataView Test, float Scale, float Offset, double Naive, string What) Series(MLContext ml, string path, string? column, int window, float testFraction)
+    // A univariate CSV series (or its first differences), scaled to 0..1 by the training part's range, windowed, split
+    // in time order; the last-value forecast's RMSE on the same test values is the baseline. Forecasting a difference
+    // d̂ means v̂_t = v_t−1 + d̂, so its error is the value's error and the RMSE is in the series' units either way.
+    private static (IDataView Train, IDataView Test, float Scale, double Naive, string What) Series(MLContext ml, string path, string? column, int window, float testFraction, bool difference)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"--series '{path}' does not exist.", path);
         var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
@@ -170,6 +172,8 @@ public static class TrainRnnCommand
                 throw new Pipelines.Data.DataFormatException(path, $"line {i + 1}, column '{header[index]}'", $"'{(index < cells.Length ? cells[index] : "")}' is not a number.", "Fix or drop the line.");
         }
         int nTest = (int)Math.Round(values.Length * testFraction);
+        double naive = Math.Sqrt(Enumerable.Range(values.Length - nTest, nTest).Average(i => (double)(values[i] - values[i - 1]) * (values[i] - values[i - 1])));
+        if (difference) values = Enumerable.Range(1, values.Length - 1).Select(i => values[i] - values[i - 1]).ToArray();
         int nTrain = values.Length - nTest;
         if (nTrain < window + 1 || nTest < 1)
             throw new ArgumentException($"'{path}' has {values.Length} values: too few for --length {window} with --test-fraction {testFraction} (the training part needs a window plus one).");
@@ -178,9 +182,8 @@ public static class TrainRnnCommand
         var trainView = ml.Data.CreateWindows(ml.Data.LoadFromEnumerable(scaled[..nTrain].Select(v => new Value { V = v })), "V", window);
         // Test windows predict each held-out value from the window before it (which may reach into the training part).
         var testView = ml.Data.CreateWindows(ml.Data.LoadFromEnumerable(scaled[(nTrain - window)..].Select(v => new Value { V = v })), "V", window);
-        double naive = Math.Sqrt(Enumerable.Range(nTrain, nTest).Average(i => (double)(values[i] - values[i - 1]) * (values[i] - values[i - 1])));
-        return (trainView, testView, scale, min, naive,
-            string.Create(CultureInfo.InvariantCulture, $"'{Path.GetFileName(path)}' column '{header[index]}', windows of {window}, {nTrain} training and {nTest} test values"));
+        return (trainView, testView, scale, naive,
+            string.Create(CultureInfo.InvariantCulture, $"'{Path.GetFileName(path)}' column '{header[index]}'{(difference ? " (first differences)" : "")}, windows of {window}, {nTrain} training and {nTest} test values"));
     }
 
     private sealed class Value

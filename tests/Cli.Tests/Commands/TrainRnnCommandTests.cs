@@ -35,6 +35,11 @@ public sealed class TrainRnnCommandTests : IDisposable
         // The naive forecast's RMSE over the last third (48 months) of the airline data, in thousands of passengers.
         Assert.InRange(json["naiveRmse"]!.GetValue<double>(), 30, 80);
         Assert.True(json["testRmse"]!.GetValue<double>() > 0);
+        // Forecasting the change from the last value is judged against the same last-value forecast.
+        var d = CliRunner.Run("train", "rnn", "--task", "Series", "--series", Path.Combine(SharedData.Root, "timeseries", "airline-passengers.csv"),
+            "--length", "12", "--difference", "--hidden", "16", "--epochs", "3", "--cell", "Gru", "--out", Path.Combine(_dir, "air-d.zip"), "--json");
+        Assert.True(d.ExitCode == 0, d.Error);
+        Assert.Equal(json["naiveRmse"]!.GetValue<double>(), JsonNode.Parse(d.Out)!["naiveRmse"]!.GetValue<double>(), 9);
     }
 
     [Fact]
