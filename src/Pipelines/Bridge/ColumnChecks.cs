@@ -14,6 +14,13 @@ public static class ColumnChecks
     public static int[] Feature(DataViewSchema schema, BridgeColumns c)
     {
         var col = Find(schema, c.Feature, c.Reader, "feature", "Set FeatureColumnName, or build the column with mlContext.Transforms.Concatenate(\"Features\", …).");
+        if (c.SequenceLength is int length)
+        {
+            if (!TokenSequences.CanRead(col.Type))
+                throw new SchemaException($"{c.Reader} reads feature column '{c.Feature}' as token ids (a vector of keys or Single), but it is {Describe(col.Type)}. " +
+                    $"Build it with mlContext.Transforms.Text.TokenizeIntoWords(\"{c.Feature}\", …) followed by mlContext.Transforms.Conversion.MapValueToKey(\"{c.Feature}\").");
+            return [length];
+        }
         if (col.Type is not VectorDataViewType { ItemType: NumberDataViewType } v || v.ItemType != NumberDataViewType.Single)
             throw new SchemaException($"{c.Reader} reads feature column '{c.Feature}' as a vector of Single, but it is {Describe(col.Type)}. " +
                 (col.Type is VectorDataViewType ? "Convert it with mlContext.Transforms.Conversion.ConvertType(\"" + c.Feature + "\", outputKind: DataKind.Single)." :
@@ -38,7 +45,13 @@ public static class ColumnChecks
         if (Find(shape, c.Feature) is not { } f)
             throw new SchemaException($"{c.Reader} reads feature column '{c.Feature}', which the data does not have. Available: {string.Join(", ", shape.Select(x => x.Name))}. " +
                 $"Set FeatureColumnName, or build the column with mlContext.Transforms.Concatenate(\"{c.Feature}\", …).");
-        if (f.Kind != SchemaShape.Column.VectorKind.Vector || f.ItemType != NumberDataViewType.Single)
+        if (c.SequenceLength is not null)
+        {
+            if (f.Kind == SchemaShape.Column.VectorKind.Scalar || !(f.IsKey || f.ItemType == NumberDataViewType.Single))
+                throw new SchemaException($"{c.Reader} reads feature column '{c.Feature}' as token ids (a vector of keys or Single), but it is {f.Kind} of {f.ItemType}. " +
+                    $"Use TokenizeIntoWords then MapValueToKey on '{c.Feature}'.");
+        }
+        else if (f.Kind != SchemaShape.Column.VectorKind.Vector || f.ItemType != NumberDataViewType.Single)
             throw new SchemaException($"{c.Reader} reads feature column '{c.Feature}' as a known-size vector of Single, but it is {f.Kind} of {f.ItemType}. " +
                 $"Use mlContext.Transforms.Concatenate(\"{c.Feature}\", …) or ConvertType.");
         if (c.Kind == LabelKind.None || c.Label is null) return;

@@ -28,7 +28,7 @@ internal sealed class RowReader : IDisposable
         DataViewSchema.Column? label = columns.Kind != LabelKind.None && columns.Label is not null ? data.Schema[columns.Label] : null;
         if (label is { } l) needed.Add(l);
         _cursor = data.GetRowCursor(needed);
-        _features = _cursor.GetGetter<VBuffer<float>>(feature);
+        _features = columns.SequenceLength is int length ? TokenSequences.Getter(_cursor, feature, length) : _cursor.GetGetter<VBuffer<float>>(feature);
         if (label is { } lab)
         {
             if (lab.Type is KeyDataViewType) { _key = _cursor.GetGetter<uint>(lab); BinaryAsClass = true; }

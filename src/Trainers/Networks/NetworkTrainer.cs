@@ -78,7 +78,13 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
         PredictionKind.MulticlassClassification => LabelKind.Key,
         PredictionKind.BinaryClassification => LabelKind.Binary,
         _ => LabelKind.Single,
-    }, $"The {Task} {Kind}");
+    }, $"The {Task} {Kind}", SequenceLength);
+
+    /// <summary>Token ids: the feature column is read as this many ids (see <see cref="TokenSequences"/>); null for a feature vector.</summary>
+    private protected virtual int? SequenceLength => null;
+
+    /// <summary>Sees the training data's schema before <see cref="Design"/> (e.g. the vocabulary of a key column).</summary>
+    private protected virtual void Inspect(DataViewSchema schema) { }
 
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
@@ -121,6 +127,7 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
         if (outputs == 1 && loss.OutputActivation == Engine.Activations.Activation.Softmax)
             throw new ArgumentException($"Cost {loss.Name} needs several outputs; a {Task} network has one. Use Cost.CrossEntropy.", "Cost");
         ulong seed = o.Seed is int s ? (ulong)s : (ulong)(uint)host.Rand.Next() | ((ulong)(uint)host.Rand.Next() << 32);
+        Inspect(input.Schema);
         var design = Design(rows.FeatureShape, outputs, loss);
         var network = new Sequential(design.Layers, design.InputShape, loss.OutputActivation, new Rng(seed));
         IBatchAdapter adapter = Task == PredictionKind.MulticlassClassification
@@ -140,7 +147,7 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
         if (o.EarlyStoppingPatience is int patience)
             callbacks.Add(new EarlyStoppingCallback(patience, monitor, o.EarlyStoppingMinDelta, o.RestoreBestWeights));
         NetworkTransformer Snapshot(TrainingHistory? history) => new(Kind, new NetworkModelParameters(network, loss.Name),
-            o.FeatureColumnName, rows.FeatureShape, o.LabelColumnName, scores, history, TrainingInfo(seed, rows.Rows, history));
+            o.FeatureColumnName, rows.FeatureShape, o.LabelColumnName, scores, history, TrainingInfo(seed, rows.Rows, history), SequenceLength);
         if (o.CheckpointPath is { } path)
             callbacks.Add(new CheckpointCallback(path, () => Snapshot(null), input.Schema, bestOnly: o.ValidationSet is not null, monitor));
         callbacks.Add(new ProgressCallback(o.Progress));

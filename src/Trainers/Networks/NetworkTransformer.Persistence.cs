@@ -59,6 +59,7 @@ public sealed partial class NetworkTransformer
         ["labelValues"] = Outputs.Labels is { } l ? new JsonObject { ["itemType"] = l.ItemType, ["values"] = new JsonArray(l.Values.Select(v => (JsonNode)v!).ToArray()) } : null,
         ["featureColumn"] = FeatureColumnName,
         ["featureShape"] = JsonSerializer.SerializeToNode(FeatureShape),
+        ["sequenceLength"] = SequenceLength,
         ["labelColumn"] = LabelColumnName,
         ["inputShape"] = JsonSerializer.SerializeToNode(Model.InputShape),
         ["outputActivation"] = Model.OutputActivation.ToString(),
@@ -107,7 +108,7 @@ public sealed partial class NetworkTransformer
             var outputs = new ScoreColumns(Enum.Parse<PredictionKind>(Str("task")), m["classes"]!.GetValue<int>(), labels);
             return new NetworkTransformer(Enum.Parse<TrainerKind>(Str("trainer")), new NetworkModelParameters(network, Str("loss")),
                 Str("featureColumn"), m["featureShape"].Deserialize<int[]>()!, m["labelColumn"]?.GetValue<string>(), outputs,
-                m["history"] is JsonObject h ? HistoryJson.FromJson(h) : null, m["training"]?.DeepClone().AsObject());
+                m["history"] is JsonObject h ? HistoryJson.FromJson(h) : null, m["training"]?.DeepClone().AsObject(), m["sequenceLength"]?.GetValue<int>());
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException or KeyNotFoundException or InvalidDataException or SafeTensorsFormatException)
         {

@@ -19,8 +19,9 @@ namespace DlBook.Trainers.Networks;
 public sealed partial class NetworkTransformer : ISingleFeaturePredictionTransformer<NetworkModelParameters>, ICanSaveModel
 {
     internal NetworkTransformer(TrainerKind trainer, NetworkModelParameters model, string featureColumnName, int[] featureShape,
-        string? labelColumnName, ScoreColumns outputs, TrainingHistory? history, JsonObject? trainingInfo)
+        string? labelColumnName, ScoreColumns outputs, TrainingHistory? history, JsonObject? trainingInfo, int? sequenceLength = null)
     {
+        SequenceLength = sequenceLength;
         Trainer = trainer;
         Model = model;
         FeatureColumnName = featureColumnName;
@@ -42,6 +43,8 @@ public sealed partial class NetworkTransformer : ISingleFeaturePredictionTransfo
     public string FeatureColumnName { get; }
     /// <summary>Vector&lt;Single&gt; of the network's input size.</summary>
     public DataViewType FeatureColumnType { get; }
+    /// <summary>When set, the feature column holds token ids of any length, read as this many (see <see cref="TokenSequences"/>).</summary>
+    public int? SequenceLength { get; }
     /// <summary>Per-row shape of the features.</summary>
     public int[] FeatureShape { get; }
     /// <summary>The label column trained on (null when unknown).</summary>
@@ -77,7 +80,7 @@ public sealed partial class NetworkTransformer : ISingleFeaturePredictionTransfo
     /// <summary>The feature column's index in <paramref name="schema"/>; throws naming the column and the fix when it does not fit.</summary>
     internal int CheckInput(DataViewSchema schema)
     {
-        var shape = ColumnChecks.Feature(schema, new BridgeColumns(FeatureColumnName, null, LabelKind.None, "The model"));
+        var shape = ColumnChecks.Feature(schema, new BridgeColumns(FeatureColumnName, null, LabelKind.None, "The model", SequenceLength));
         int size = shape.Aggregate(1, (a, b) => a * b);
         if (size != Model.InputShape.Aggregate(1, (a, b) => a * b))
             throw new SchemaException($"The model reads feature column '{FeatureColumnName}' as Vector<Single, {string.Join(", ", FeatureShape)}>, " +

@@ -1,3 +1,4 @@
+using DlBook.Pipelines.Bridge;
 using DlBook.Engine.Activations;
 using DlBook.Engine.Networks;
 using DlBook.Engine.Tensors;
@@ -29,8 +30,10 @@ internal sealed class RowPredictor : IDisposable
         _transformer = transformer;
         _input = input;
         _firstOutput = firstOutput;
-        _features = input.IsColumnActive(input.Schema[feature]) ? input.GetGetter<VBuffer<float>>(input.Schema[feature]) : (ref VBuffer<float> _) =>
-            throw new InvalidOperationException($"The feature column '{transformer.FeatureColumnName}' was not made active.");
+        _features = !input.IsColumnActive(input.Schema[feature])
+            ? (ref VBuffer<float> _) => throw new InvalidOperationException($"The feature column '{transformer.FeatureColumnName}' was not made active.")
+            : transformer.SequenceLength is int length ? TokenSequences.Getter(input, input.Schema[feature], length)
+            : input.GetGetter<VBuffer<float>>(input.Schema[feature]);
         _x = new Tensor([1, .. transformer.Model.InputShape]);
         _outputs = new float[transformer.Model.OutputSize];
     }

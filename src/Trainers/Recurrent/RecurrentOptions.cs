@@ -36,11 +36,17 @@ public sealed class RecurrentOptions : NetworkTrainerOptions
     public int BpttSteps { get; set; }
     /// <summary>Values per time step when the feature column is a flat vector (ignored for a [T, F] column).</summary>
     public int StepFeatures { get; set; } = 1;
-    /// <summary>Token ids in the feature column: the size of the Embedding's table (null: a numeric sequence).</summary>
+    /// <summary>
+    /// Token ids of any length in the feature column — a vector of keys, as <c>TokenizeIntoWords</c> + <c>MapValueToKey</c>
+    /// make of text (or <c>TokenizeIntoCharactersAsKeys</c>) — read as this many: longer texts keep their first tokens,
+    /// shorter ones are padded in front with id 0 (null: a fixed-size feature vector).
+    /// </summary>
+    public int? MaxSequenceLength { get; set; }
+    /// <summary>Token ids in the feature column: the size of the Embedding's table (null: a numeric sequence, or, with <see cref="MaxSequenceLength"/> on a key column, the key count + 1).</summary>
     public int? VocabularySize { get; set; }
     /// <summary>Values per token of the Embedding (used with <see cref="VocabularySize"/>).</summary>
     public int EmbeddingDimension { get; set; } = 64;
-    /// <summary>The token id of padding (its vector stays zero), or null for none.</summary>
+    /// <summary>The token id of padding (its vector stays zero), or null for none (0 with <see cref="MaxSequenceLength"/>).</summary>
     public int? PaddingIndex { get; set; }
     /// <summary>Initialiser of the input weights W (Glorot uniform, as Keras).</summary>
     public Initializer Initializer { get; set; } = Initializer.GlorotUniform;

@@ -19,6 +19,15 @@ public sealed class RecurrentTrainer : NetworkTrainer<RecurrentOptions>
 
     private protected override TrainerKind Kind => TrainerKind.Recurrent;
 
+    private int? _vocabulary;
+
+    private protected override int? SequenceLength => Options.MaxSequenceLength;
+
+    private protected override void Inspect(Microsoft.ML.DataViewSchema schema) =>
+        _vocabulary = Options.VocabularySize ?? (Options.MaxSequenceLength is null ? null
+            : Pipelines.Bridge.TokenSequences.VocabularySize(schema[Options.FeatureColumnName].Type)
+              ?? throw new SchemaException($"Feature column '{Options.FeatureColumnName}' holds Single token ids; set VocabularySize (the largest id + 1)."));
+
     private protected override string LossName() => Task == PredictionKind.MulticlassClassification ? "SoftmaxCrossEntropy" : "CrossEntropy";
 
     private protected override NetworkDesign Design(int[] featureShape, int outputs, ILoss loss)
@@ -28,11 +37,11 @@ public sealed class RecurrentTrainer : NetworkTrainer<RecurrentOptions>
         var specs = new List<LayerSpec>();
         int[] input;
         string what;
-        if (o.VocabularySize is int vocab)
+        if (_vocabulary is int vocab)
         {
             input = [size];
             specs.Add(new LayerSpec { Kind = LayerKinds.Embedding, Name = "embedding" }
-                .With("vocab", vocab).With("dim", o.EmbeddingDimension).With("paddingIndex", o.PaddingIndex ?? -1));
+                .With("vocab", vocab).With("dim", o.EmbeddingDimension).With("paddingIndex", o.PaddingIndex ?? (o.MaxSequenceLength is null ? -1 : 0)));
             what = $"{size} tokens of {vocab:N0} → Embedding {o.EmbeddingDimension}";
         }
         else
@@ -65,8 +74,9 @@ public sealed class RecurrentTrainer : NetworkTrainer<RecurrentOptions>
         if (o.Layers < 1) throw new ArgumentOutOfRangeException(nameof(o.Layers), o.Layers, $"Layers must be at least 1 (got {o.Layers}).");
         if (o.StepFeatures < 1) throw new ArgumentOutOfRangeException(nameof(o.StepFeatures), o.StepFeatures, $"StepFeatures must be at least 1 (got {o.StepFeatures}).");
         if (o.BpttSteps < 0) throw new ArgumentOutOfRangeException(nameof(o.BpttSteps), o.BpttSteps, $"BpttSteps must be 0 (all steps) or more (got {o.BpttSteps}).");
+        if (o.MaxSequenceLength is int m && m < 1) throw new ArgumentOutOfRangeException(nameof(o.MaxSequenceLength), m, $"MaxSequenceLength must be at least 1 (got {m}).");
         if (o.VocabularySize is int v && v < 1) throw new ArgumentOutOfRangeException(nameof(o.VocabularySize), v, $"VocabularySize must be at least 1 (got {v}).");
-        if (o.VocabularySize is not null && o.EmbeddingDimension < 1)
+        if ((o.VocabularySize is not null || o.MaxSequenceLength is not null) && o.EmbeddingDimension < 1)
             throw new ArgumentOutOfRangeException(nameof(o.EmbeddingDimension), o.EmbeddingDimension, $"EmbeddingDimension must be at least 1 (got {o.EmbeddingDimension}).");
         if (o.CellType == RecurrentCellType.Rnn && o.RnnActivation is not (Engine.Activations.Activation.Tanh or Engine.Activations.Activation.Relu))
             throw new ArgumentException($"RnnActivation must be Tanh or Relu (as ONNX's RNN has them); got {o.RnnActivation}.", nameof(o.RnnActivation));
