@@ -30,6 +30,8 @@ public static class TrainRnnCommand
         Memory,
         /// <summary>Forecast the next value of a time series (--series file.csv --column Name), against the last-value forecast.</summary>
         Series,
+        /// <summary>Classify texts (--text file: label TAB text per line, e.g. SMS spam) read as word keys through ML.NET's text transforms.</summary>
+        Text,
     }
 
     /// <summary>Builds the command.</summary>
@@ -44,6 +46,10 @@ public static class TrainRnnCommand
         var series = Opt<string?>("--series", "CSV file of --task Series (one value per line after a header, in time order).");
         var column = Opt<string?>("--column", "Value column of --series (default: the last column).");
         var testFraction = Float("--test-fraction", "Share of the series (its end) held out for --task Series (default 0.33).", 0, minExclusive: true, maxExclusive: 1);
+        var text = Opt<string?>("--text", "File of --task Text: one 'label<TAB>text' per line (the SMS Spam Collection's format).");
+        var maxTokens = Int("--max-tokens", "--task Text: words read per text (longer ones keep their first words; default 50).", min: 1);
+        var vocabulary = Int("--vocabulary", "--task Text: most frequent words kept, the rest map to the padding id (default 10,000).", min: 1);
+        var embedding = Int("--embedding", "--task Text: values per word of the embedding (default 64).", min: 1);
         var difference = Bool("--difference", "--task Series: forecast the change from the last value (a series with a trend leaves the range the net was trained on).");
         var hidden = Int("--hidden", "Units per recurrent layer (default 128).", min: 1);
         var layers = Int("--layers", "Stacked recurrent layers (default 1).", min: 1);
@@ -55,7 +61,7 @@ public static class TrainRnnCommand
         var bptt = Int("--bptt", "Truncated backpropagation through time: steps back from the end (default: all).", min: 1);
         var seed = Int("--seed", "Seed, 0 to 2147483647 (default 1). The same seed and thread count give the same bits.", min: 0);
         var outPath = Opt("--out", "Where to write the model (an ML.NET model zip).", "rnn.zip");
-        foreach (var o in new Option[] { task, cell, length, rows, testRows, series, column, testFraction, difference, hidden, layers, bidirectional, epochs, batch, lr, clipNorm, bptt, seed, outPath })
+        foreach (var o in new Option[] { task, cell, length, rows, testRows, series, column, testFraction, difference, text, maxTokens, vocabulary, embedding, hidden, layers, bidirectional, epochs, batch, lr, clipNorm, bptt, seed, outPath })
             cmd.Options.Add(o);
 
         cmd.SetAction((r, ct) =>
@@ -64,7 +70,9 @@ public static class TrainRnnCommand
             var t = r.GetValue(task) ?? RnnTask.Adding;
             if (t != RnnTask.Series && (r.Given(series) || r.Given(column) || r.Given(testFraction) || r.Given(difference)))
                 throw new ArgumentException("--series, --column, --test-fraction and --difference go with --task Series.");
-            if (t == RnnTask.Series && (r.Given(rows) || r.Given(testRows)))
+            if (t != RnnTask.Text && (r.Given(text) || r.Given(maxTokens) || r.Given(vocabulary) || r.Given(embedding)))
+                throw new ArgumentException("--text, --max-tokens, --vocabulary and --embedding go with --task Text.");
+            if (t is RnnTask.Series or RnnTask.Text && (r.Given(rows) || r.Given(testRows)))
                 throw new ArgumentException("--rows and --test-rows go with --task Adding or Memory; a series is split by --test-fraction.");
             int usedSeed = r.GetValue(seed) ?? 1;
             var o = new RecurrentOptions
@@ -86,6 +94,8 @@ public static class TrainRnnCommand
             ml.Log += (_, e) => { if (e.Kind is ChannelMessageKind.Warning or ChannelMessageKind.Error) c.Warn(e.RawMessage); };
             IDataView train, test;
             string what;
+            ITransformer? textSteps = null;
+            bool binaryText = false;
             float scale = 1;
             double? naive = null;
             if (t == RnnTask.Series)
@@ -93,6 +103,22 @@ public static class TrainRnnCommand
                 var path = r.GetValue(series) ?? throw new ArgumentException("--task Series needs --series <file.csv>.");
                 int window = r.GetValue(length) ?? 12;
                 (train, test, scale, naive, what) = Series(ml, path, r.GetValue(column), window, r.GetValue(testFraction) ?? 0.33f, r.GetValue(difference) ?? false);
+            }
+            else if (t == RnnTask.Text)
+            {
+                var path = r.GetValue(text) ?? throw new ArgumentException("--task Text needs --text <file> (label TAB text per line).");
+                float fraction = r.GetValue(testFraction) ?? 0.2f;
+                (train, test, binaryText, what) = Texts(ml, path, fraction, usedSeed);
+                o.MaxSequenceLength = r.GetValue(maxTokens) ?? 50;
+                o.EmbeddingDimension = r.GetValue(embedding) ?? 64;
+                o.FeatureColumnName = "Tokens";
+                textSteps = ml.Transforms.Text.NormalizeText("Text")
+                    .Append(ml.Transforms.Text.TokenizeIntoWords("Tokens", "Text"))
+                    .Append(ml.Transforms.Conversion.MapValueToKey("Tokens", maximumNumberOfKeys: r.GetValue(vocabulary) ?? 10_000))
+                    .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
+                    .Fit(train);
+                train = textSteps.Transform(train);
+                test = textSteps.Transform(test);
             }
             else
             {
@@ -111,17 +137,28 @@ public static class TrainRnnCommand
                 c.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  epoch {p.Epoch}/{p.Epochs}: loss {p.Loss:F5}, {p.SamplesPerSecond:N0} sequences/s"));
             });
             var started = DateTime.UtcNow;
-            NetworkTransformer model = t == RnnTask.Memory
+            NetworkTransformer model = t == RnnTask.Memory || (t == RnnTask.Text && !binaryText)
                 ? ml.MulticlassClassification.Trainers.Recurrent(o).Fit(train)
+                : t == RnnTask.Text ? ml.BinaryClassification.Trainers.Recurrent(o).Fit(train)
                 : ml.Regression.Trainers.Recurrent(o).Fit(train);
             var elapsed = DateTime.UtcNow - started;
             var modelPath = r.GetValue(outPath)!;
-            ModelFiles.Save(ml, model, train.Schema, modelPath);
+            if (textSteps is not null) ModelFiles.Save(ml, new TransformerChain<ITransformer>(textSteps, model), (r.GetValue(text) is { } tp ? RawTexts(ml, tp) : train).Schema, modelPath);
+            else ModelFiles.Save(ml, model, train.Schema, modelPath);
 
             var h = model.History!;
             var json = TrainingReport.HistoryToJson(h);
             string metric;
-            if (t == RnnTask.Memory)
+            if (t == RnnTask.Text)
+            {
+                var scored = model.Transform(test);
+                double acc = binaryText ? ml.BinaryClassification.Evaluate(scored).Accuracy : ml.MulticlassClassification.Evaluate(scored).MicroAccuracy;
+                double majority = MajorityShare(ml, test);
+                json["testAccuracy"] = acc;
+                json["majorityClassAccuracy"] = majority;
+                metric = string.Create(CultureInfo.InvariantCulture, $"test accuracy {acc:P2} (always the most frequent class: {majority:P2})");
+            }
+            else if (t == RnnTask.Memory)
             {
                 var m = ml.MulticlassClassification.Evaluate(model.Transform(test));
                 json["testAccuracy"] = m.MicroAccuracy;
@@ -184,6 +221,64 @@ public static class TrainRnnCommand
         var testView = ml.Data.CreateWindows(ml.Data.LoadFromEnumerable(scaled[(nTrain - window)..].Select(v => new Value { V = v })), "V", window);
         return (trainView, testView, scale, naive,
             string.Create(CultureInfo.InvariantCulture, $"'{Path.GetFileName(path)}' column '{header[index]}'{(difference ? " (first differences)" : "")}, windows of {window}, {nTrain} training and {nTest} test values"));
+    }
+
+    // label TAB text per line; a stratified split (each label's rows in file order, every k-th to the test set).
+    private static (IDataView Train, IDataView Test, bool Binary, string What) Texts(MLContext ml, string path, float testFraction, int seed)
+    {
+        var rows = ReadTexts(path);
+        var labels = rows.Select(x => x.Label).Distinct().Order(StringComparer.Ordinal).ToArray();
+        if (labels.Length < 2) throw new Pipelines.Data.DataFormatException($"--text '{path}' has only the label '{labels.FirstOrDefault()}'; a classifier needs two or more.");
+        var rng = new Engine.Random.Rng((ulong)seed);
+        var test = new List<TextRow>();
+        var train = new List<TextRow>();
+        foreach (var group in rows.GroupBy(x => x.Label))
+        {
+            var g = group.ToArray();
+            for (int i = g.Length - 1; i > 0; i--) { int j = rng.NextInt(i + 1); (g[i], g[j]) = (g[j], g[i]); }
+            int nTest = (int)Math.Round(g.Length * testFraction);
+            test.AddRange(g[..nTest]);
+            train.AddRange(g[nTest..]);
+        }
+        return (ml.Data.LoadFromEnumerable(train), ml.Data.LoadFromEnumerable(test), labels.Length == 2,
+            string.Create(CultureInfo.InvariantCulture, $"'{Path.GetFileName(path)}' ({rows.Count:N0} texts, labels {string.Join("/", labels)}), a stratified split of {train.Count:N0} training and {test.Count:N0} test texts"));
+    }
+
+    private static IDataView RawTexts(MLContext ml, string path) => ml.Data.LoadFromEnumerable(ReadTexts(path).Take(1));
+
+    private static List<TextRow> ReadTexts(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"--text '{path}' does not exist.", path);
+        var rows = new List<TextRow>();
+        int line = 0;
+        foreach (var l in File.ReadLines(path))
+        {
+            line++;
+            if (l.Length == 0) continue;
+            int tab = l.IndexOf('\t');
+            if (tab <= 0) throw new Pipelines.Data.DataFormatException(path, $"line {line}", "it has no 'label<TAB>text'.", "Give one label, a TAB and the text per line.");
+            rows.Add(new TextRow { Label = l[..tab], Text = l[(tab + 1)..] });
+        }
+        if (rows.Count == 0) throw new Pipelines.Data.DataFormatException($"--text '{path}' holds no texts.");
+        return rows;
+    }
+
+    private static double MajorityShare(MLContext ml, IDataView data)
+    {
+        var col = data.Schema["Label"];
+        using var cursor = data.GetRowCursor([col]);
+        var get = cursor.GetGetter<uint>(col);
+        var counts = new Dictionary<uint, int>();
+        uint k = 0;
+        int n = 0;
+        while (cursor.MoveNext()) { get(ref k); counts[k] = counts.GetValueOrDefault(k) + 1; n++; }
+        return n == 0 ? 0 : (double)counts.Values.Max() / n;
+    }
+
+    private sealed class TextRow
+    {
+        public string Label { get; set; } = "";
+        public string Text { get; set; } = "";
     }
 
     private sealed class Value

@@ -43,6 +43,28 @@ public sealed class TrainRnnCommandTests : IDisposable
     }
 
     [Fact]
+    public void Texts_are_classified_through_mlnets_text_transforms_on_a_stratified_split_and_the_model_reads_raw_text()
+    {
+        var model = Path.Combine(_dir, "sms.zip");
+        var r = CliRunner.Run("train", "rnn", "--task", "Text", "--text", Path.Combine(SharedData.Root, "sms-spam", "SMSSpamCollection"),
+            "--hidden", "8", "--embedding", "8", "--max-tokens", "20", "--epochs", "1", "--lr", "0.01", "--out", model, "--json");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var json = JsonNode.Parse(r.Out)!;
+        Assert.Equal(4827.0 / 5574, json["majorityClassAccuracy"]!.GetValue<double>(), 2);   // ham's share, kept by the stratified split
+        Assert.InRange(json["testAccuracy"]!.GetValue<double>(), 0.5, 1);
+        var ml = new Microsoft.ML.MLContext();
+        var loaded = DlBook.Trainers.Packaging.ModelFiles.Load(ml, model, out _);
+        var scored = loaded.Transform(ml.Data.LoadFromEnumerable(new[] { new Sms { Label = "spam", Text = "WINNER!! Claim your free prize now, call 0800" } }));
+        Assert.Contains(scored.Schema, c => c.Name == "Probability");
+    }
+
+    public sealed class Sms
+    {
+        public string Label { get; set; } = "";
+        public string Text { get; set; } = "";
+    }
+
+    [Fact]
     public void Options_of_another_task_and_a_missing_column_are_exit_2_naming_the_flag()
     {
         var r = CliRunner.Run("train", "rnn", "--task", "Adding", "--series", "x.csv");
@@ -52,5 +74,8 @@ public sealed class TrainRnnCommandTests : IDisposable
         Assert.Equal(2, s.ExitCode);
         Assert.Contains("--column 'Price'", s.Error);
         Assert.Contains("Passengers", s.Error);
+        var t = CliRunner.Run("train", "rnn", "--task", "Adding", "--max-tokens", "30");
+        Assert.Equal(2, t.ExitCode);
+        Assert.Contains("--max-tokens", t.Error);
     }
 }
