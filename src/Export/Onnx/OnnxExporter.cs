@@ -171,6 +171,13 @@ public static class OnnxExporter
                 var t => throw new OnnxExportException($"Input column '{column}' is {Pipelines.Bridge.ColumnChecks.Describe(t)}; ONNX export takes Single columns " +
                     "(scalars or known-size vectors). Convert it in the pipeline (ConvertType) before the columns the network reads."),
             };
+            if (raw.Type is VectorDataViewType { Dimensions.Length: > 1 } shaped)
+            {
+                // A shaped column (ExtractPixels' [3, H, W], a [T, F] sequence) keeps its shape as the graph input; the
+                // steps read it flat, as ML.NET does, and the network reshapes it back (ORT folds the pair away).
+                if (!_inputs.Contains(column)) Input(column, [BatchAxis, .. shaped.Dimensions.ToArray().Cast<object>()]);
+                return _resolved[key] = _ctx.AddNode("Flatten", [column], _ctx.UniqueName($"{column}.flat"), $"{column}_flatten", OnnxAttribute.Int("axis", 1));
+            }
             if (!_inputs.Contains(column)) Input(column, [BatchAxis, size]);
             return _resolved[key] = column;
         }
