@@ -12,8 +12,9 @@ namespace DlBook.Pipelines.Images;
 /// The fitted <c>LoadImagePixels</c>: decodes the image each row's path names, fits it to Width × Height and adds its
 /// pixels as a <c>Vector&lt;Single, 3, H, W&gt;</c> column, the same type, layout and values as ML.NET's
 /// <c>LoadImages → ResizeImages → ExtractPixels</c>. Rows whose image cannot be read are left out and counted in
-/// <see cref="Report"/> (or stop the pass, with <see cref="BadImagePolicy.Throw"/>), so it is not a row-to-row mapper:
-/// a <c>PredictionEngine</c> cannot use it. Saved into and loaded from ML.NET model zips (options only).
+/// <see cref="Report"/> (or stop the pass, with <see cref="BadImagePolicy.Throw"/>). One row at a time — a
+/// <c>PredictionEngine</c> — the image is decoded when read, and one that cannot be read is an error naming the file.
+/// Saved into and loaded from ML.NET model zips (options only).
 /// </summary>
 public sealed class ImagePixelsTransformer : ITransformer
 {
@@ -46,8 +47,8 @@ public sealed class ImagePixelsTransformer : ITransformer
     /// <summary>The images that could not be read, over every pass of every view this transformer made.</summary>
     public ImageLoadReport Report { get; }
 
-    /// <summary>False: a row whose image cannot be read is left out, so rows in and rows out differ.</summary>
-    public bool IsRowToRowMapper => false;
+    /// <summary>True: a <c>PredictionEngine</c> maps one row at a time (see <see cref="GetRowToRowMapper"/>).</summary>
+    public bool IsRowToRowMapper => true;
 
     /// <summary>The input schema with the pixel column added (replacing one of the same name).</summary>
     /// <exception cref="SchemaException">The path column is missing or not text.</exception>
@@ -58,12 +59,15 @@ public sealed class ImagePixelsTransformer : ITransformer
         return OutputSchema(inputSchema, Options);
     }
 
-    /// <summary>Not available: rows with unreadable images are left out. Decode with ML.NET's LoadImages for single predictions.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new InvalidOperationException(
-            "LoadImagePixels leaves out rows whose image cannot be read, so it maps data views, not single rows: a PredictionEngine " +
-            "cannot use it. Transform a data view (mlContext.Data.LoadFromEnumerable of the paths), or use ML.NET's LoadImages → " +
-            "ResizeImages → ExtractPixels (the same column type and values with ScaledDecode = false) in the prediction pipeline.");
+    /// <summary>
+    /// One row at a time, as ML.NET's <c>PredictionEngine</c> runs: the row's image is decoded when its pixels are read;
+    /// one that cannot be read throws a <see cref="DataFormatException"/> naming the file (a single row cannot be left out).
+    /// </summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new ImagePixelsRowMapper(Options, inputSchema);
+    }
 
     /// <summary>
     /// A lazy view of the input with the pixel column: nothing is decoded until a cursor reads it, and each cursor

@@ -10,7 +10,7 @@ public static class DlBookComponents
 {
     /// <summary>
     /// Registers DlBook's components with this context's catalog, so <c>mlContext.Model.Load</c> reads model zips that
-    /// hold a DlBook network — call it once per <see cref="MLContext"/> before loading, as ML.NET asks
+    /// hold a DlBook network or image decoder (LoadImagePixels) — call it once per <see cref="MLContext"/> before loading, as ML.NET asks
     /// <c>ComponentCatalog.RegisterAssembly</c> for custom mappings. Saving needs none, and a context that trained a DlBook network is registered already.
     /// (ML.NET 6 has no public way for a third-party component to be found by <c>Model.Load</c>, ML.NET#4911; this uses
     /// ML.NET 6.0.0's non-public catalog members, and fails with a message naming the version if they move.)
@@ -27,5 +27,6 @@ public static class DlBookComponents
     {
         ArgumentNullException.ThrowIfNull(catalog);
         MlNetInternals.RegisterLoader(catalog, typeof(NetworkTransformer), NetworkTransformer.LoaderSignature, NetworkTransformer.CreateMethod);
+        DlBook.Pipelines.Images.ImagePixelsTransformer.Register(catalog);   // LoadImagePixels, at the head of image chains
     }
 }
