@@ -7,7 +7,7 @@ namespace DlBook.Bench;
 public static class Program
 {
     /// <summary>Every workload the dispatcher knows, by name.</summary>
-    private static readonly IWorkload[] Workloads = [new GemmWorkload(), new MlpWorkload(), new OnnxScoringWorkload(), new RecurrentWorkload()];
+    private static readonly IWorkload[] Workloads = [new GemmWorkload(), new MlpWorkload(), new OnnxScoringWorkload(), new RecurrentWorkload(), new CnnWorkload()];
 
     /// <summary>Runs the selected workloads; exit code 2 on an unknown name.</summary>
     public static int Main(string[] args)
