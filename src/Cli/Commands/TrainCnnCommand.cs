@@ -105,6 +105,6 @@ public static class TrainCnnCommand
     private static System.Text.Json.Nodes.JsonArray? Speeds(IReadOnlyList<Engine.Diagnostics.LayerLearningSpeed>? speeds) => speeds is null ? null
         : new(speeds.Select(s => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
         {
-            ["layer"] = s.Layer, ["bias"] = s.BiasGradientNorm, ["weight"] = s.WeightGradientNorm,
+            ["layer"] = s.Layer, ["bias"] = double.IsFinite(s.BiasGradientNorm) ? s.BiasGradientNorm : null, ["weight"] = s.WeightGradientNorm,
         }).ToArray());
 }

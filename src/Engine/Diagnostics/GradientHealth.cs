@@ -19,7 +19,9 @@ public static class GradientHealth
         var warnings = new List<string>();
         bool vanishing = false, exploding = false;
         double? ratio = null;
-        var hidden = current.Where(n => n.IsHidden).ToList();
+        // A layer without a bias is judged by its weights alone.
+        static bool NoBias(LayerLearningSpeed n) => !n.HasBias;
+        var hidden = current.Where(n => n.IsHidden && !NoBias(n)).ToList();
         if (hidden.Count >= 2)
         {
             var first = hidden[0];
@@ -41,6 +43,7 @@ public static class GradientHealth
                 ("‖∂C/∂W‖", n.WeightGradientNorm, previous?.FirstOrDefault(p => p.Layer == n.Layer)?.WeightGradientNorm),
             })
             {
+                if (what == "‖∂C/∂b‖" && NoBias(n)) continue;
                 if (!double.IsFinite(value))
                 {
                     exploding = true;

@@ -8,6 +8,7 @@ namespace DlBook.Engine.Diagnostics;
 /// <param name="Layer">The layer's name ("dense1").</param>
 /// <param name="Index">0-based index among the network's Dense layers.</param>
 /// <param name="IsHidden">False for the output layer (the book reports hidden layers only).</param>
-/// <param name="BiasGradientNorm">‖∂C/∂b‖ = ‖mean δˡ‖, the book's chapter 34 measure.</param>
+/// <param name="BiasGradientNorm">‖∂C/∂b‖ = ‖mean δˡ‖, the book's chapter 34 measure; NaN for a layer without a bias.</param>
 /// <param name="WeightGradientNorm">‖∂C/∂W‖ (Frobenius).</param>
-public sealed record LayerLearningSpeed(string Layer, int Index, bool IsHidden, double BiasGradientNorm, double WeightGradientNorm);
+/// <param name="HasBias">False for a layer without a bias (a convolution before batch normalisation): its ‖∂C/∂b‖ is NaN.</param>
+public sealed record LayerLearningSpeed(string Layer, int Index, bool IsHidden, double BiasGradientNorm, double WeightGradientNorm, bool HasBias = true);

@@ -13,8 +13,9 @@ namespace DlBook.Engine.Diagnostics;
 public static class LearningSpeed
 {
     /// <summary>
-    /// Per layer with a weight W and a bias (b, or B for recurrent layers) — Dense, Conv2d, SimpleRnn, LSTM, GRU,
-    /// time-distributed Dense — in order: ‖∂C/∂b‖ and ‖∂C/∂W‖ of the cost over <paramref name="x"/> [n, ..InputShape]
+    /// Per layer with a weight W — Dense, Conv2d, SimpleRnn, LSTM, GRU, time-distributed Dense — in order: ‖∂C/∂b‖
+    /// (b, or B for recurrent layers; NaN for a layer without a bias, such as a convolution before batch
+    /// normalisation) and ‖∂C/∂W‖ of the cost over <paramref name="x"/> [n, ..InputShape]
     /// with <paramref name="targets"/> [n, outputs]. Overwrites the parameters' gradients; leaves the values alone.
     /// After it, <see cref="StepGradientNorms"/> reads ‖∂C/∂h_t‖ of the same pass.
     /// </summary>
@@ -26,17 +27,17 @@ public static class LearningSpeed
         var gradient = new Tensor(logits.ShapeArray);
         loss.Compute(logits, targets, gradient);
         net.Backward(gradient);
-        var measured = new List<(string Name, Parameter Weight, Parameter Bias)>();
+        var measured = new List<(string Name, Parameter Weight, Parameter? Bias)>();
         foreach (var layer in net.Layers)
         {
             var w = layer.Parameters.FirstOrDefault(p => p.Name == "W");
             var b = layer.Parameters.FirstOrDefault(p => p.Name is "b" or "B");
-            if (w is not null && b is not null) measured.Add((layer.Spec.Name, w, b));
+            if (w is not null && layer is not Layers.EmbeddingLayer) measured.Add((layer.Spec.Name, w, b));
         }
         var result = new List<LayerLearningSpeed>(measured.Count);
         for (int k = 0; k < measured.Count; k++)
             result.Add(new LayerLearningSpeed(measured[k].Name, k, IsHidden: k < measured.Count - 1,
-                Norm(measured[k].Bias.Gradient.Span), Norm(measured[k].Weight.Gradient.Span)));
+                measured[k].Bias is { } bias ? Norm(bias.Gradient.Span) : double.NaN, Norm(measured[k].Weight.Gradient.Span), HasBias: measured[k].Bias is not null));
         return result;
     }
 

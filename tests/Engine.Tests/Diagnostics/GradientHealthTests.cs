@@ -44,6 +44,15 @@ public class GradientHealthTests
     }
 
     [Fact]
+    public void ALayerWithoutABiasIsJudgedByItsWeightsAlone()
+    {
+        // A convolution before batch normalisation has no bias: its ‖∂C/∂b‖ is NaN, its ‖∂C/∂W‖ finite.
+        var r = GradientHealth.Assess([new("conv1", 0, true, double.NaN, 0.3, HasBias: false), N("conv2", 1, true, 0.2, 0.4), N("dense1", 2, false, 0.1, 0.5)]);
+        Assert.True(r.IsHealthy, string.Join(" ", r.Warnings));
+        Assert.False(GradientHealth.Assess([new("conv1", 0, true, double.NaN, double.NaN, HasBias: false)]).IsHealthy);
+    }
+
+    [Fact]
     public void TinyNormsSwingingByLargeFactorsNearAMinimumAreNotExploding()
     {
         var previous = new[] { N("lstm1", 0, true, 0.00178, 0.0019) };

@@ -56,8 +56,13 @@ public sealed class CnnTrainerTests(ITestOutputHelper output)
             ConvBlocks = [new ConvBlock { Filters = 8, Kernel = 5 }, new ConvBlock { Filters = 16, Kernel = 3, BatchNorm = true }],
             DenseLayers = [32],
             Epochs = 3,
-            MonitorGradients = false,
+            GradientMonitorSamples = 64,
         })).Fit(train);
+        // The bias-free convolution before batch norm is measured by its weights.
+        var speeds = ((IEnumerable<ITransformer>)model).OfType<NetworkTransformer>().Single().History!.InitialLearningSpeeds!;
+        Assert.Equal(["conv1", "conv2", "dense1", "dense2"], speeds.Select(s => s.Layer));
+        Assert.False(speeds[1].HasBias);
+        Assert.True(double.IsNaN(speeds[1].BiasGradientNorm) && speeds[1].WeightGradientNorm > 0);
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
         output.WriteLine($"3,000 images, 3 epochs: test accuracy {metrics.MicroAccuracy:F3} in {clock.Elapsed.TotalSeconds:F1} s");
         Assert.True(metrics.MicroAccuracy > 0.9, $"accuracy {metrics.MicroAccuracy}");
