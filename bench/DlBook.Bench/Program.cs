@@ -1,13 +1,13 @@
 namespace DlBook.Bench;
 
 /// <summary>
-/// Benchmark entry point: <c>dotnet run -c Release --project bench/DlBook.Bench -- gemm|mlp|onnx|all [options]</c>.
+/// Benchmark entry point: <c>dotnet run -c Release --project bench/DlBook.Bench -- gemm|mlp|onnx|rnn|cnn|images|all [options]</c>.
 /// Each workload lives in its own class implementing <see cref="IWorkload"/>; add new ones to <see cref="Workloads"/>.
 /// </summary>
 public static class Program
 {
     /// <summary>Every workload the dispatcher knows, by name.</summary>
-    private static readonly IWorkload[] Workloads = [new GemmWorkload(), new MlpWorkload(), new OnnxScoringWorkload(), new RecurrentWorkload(), new CnnWorkload()];
+    private static readonly IWorkload[] Workloads = [new GemmWorkload(), new MlpWorkload(), new OnnxScoringWorkload(), new RecurrentWorkload(), new CnnWorkload(), new ImageLoadingWorkload()];
 
     /// <summary>Runs the selected workloads; exit code 2 on an unknown name.</summary>
     public static int Main(string[] args)
