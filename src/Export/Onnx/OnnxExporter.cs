@@ -39,6 +39,15 @@ public static class OnnxExporter
     public const string BatchAxis = "batch";
     /// <summary>Name of the symbolic time axis of recurrent inputs.</summary>
     public const string TimeAxis = "time";
+    /// <summary>
+    /// Name of the optional int32 [batch] graph input that a graph with recurrent layers (SimpleRnn, Lstm, Gru) takes
+    /// beside its features: the length of each right-padded row (1 ≤ length ≤ T), fed to every recurrent operator's
+    /// <c>sequence_lens</c> as <see cref="Engine.Networks.Sequential.SetSequenceLengths"/> sets them in the engine.
+    /// Left out (its default is an empty tensor), every row is full length. Steps t ≥ length come out as zeros in
+    /// returned sequences and the last state is h at t = length − 1 (for the backward direction, after t = 0).
+    /// The metadata key <see cref="OnnxMetadataKeys.SequenceLengths"/> describes it.
+    /// </summary>
+    public const string SequenceLengthsInput = "SequenceLengths";
 
     /// <summary>Exports <paramref name="model"/> to <paramref name="path"/>, atomically (temporary file, then rename).</summary>
     /// <param name="model">The fitted chain (or the network transformer alone).</param>
@@ -251,6 +260,10 @@ public static class OnnxExporter
                 current = _ctx.AddNode("Reshape", [current, _ctx.AddInt64Constant("input_shape", [-1L, .. inputShape.Select(d => (long)d)], [inputShape.Length + 1])], nodeName: "input_reshape");
             foreach (var layer in layers)
                 current = OnnxLayerMappings.Get(layer.Kind, layer.Name).Emit(_ctx, layer, current);
+            // A last layer with a shaped output (a returned sequence [batch, T, H]) is scored row-wise over its
+            // flattened values, as Sequential.Predict does.
+            if (layers.Count > 0 && layers[^1].OutputShape.Length > 1)
+                current = _ctx.AddNode("Flatten", [current], nodeName: "output_flatten", attributes: OnnxAttribute.Int("axis", 1));
             var outputNames = new List<string>();
             void Output(string name, TensorProto.Types.DataType type, object[] dims)
             {
@@ -311,6 +324,10 @@ public static class OnnxExporter
             Meta(OnnxMetadataKeys.InputShape, JsonSerializer.Serialize(inputShape));
             Meta(OnnxMetadataKeys.InputLayout, string.Join("; ", _inputs.Select(i => $"{i}: float32 [{BatchAxis}, …] row-major")) + "; the inputs are the raw columns before the folded preprocessing");
             Meta(OnnxMetadataKeys.ImageSize, "none");
+            if (_ctx.SequenceLengthsInput is { } lengths)
+                Meta(OnnxMetadataKeys.SequenceLengths, $"{lengths}: int32 [{BatchAxis}], optional (default: every row full length T = {inputShape[0]}); " +
+                    "the length of each right-padded row, 1 <= length <= T, fed to sequence_lens of every recurrent operator; " +
+                    "steps t >= length are zeros in returned sequences and the last state is h at t = length - 1");
             Meta(OnnxMetadataKeys.Preprocessing, pre.ToJsonString());
             Meta(OnnxMetadataKeys.ScoreActivation, activation.ToString());
             Meta(OnnxMetadataKeys.PredictedLabel, predictedValues is null ? (columns.Kind == PredictionKind.MulticlassClassification ? "class index (key - 1)" : "bool") : "label value");
@@ -331,7 +348,7 @@ public static class OnnxExporter
         }
     }
 
-    private static ValueInfoProto TensorValue(string name, TensorProto.Types.DataType type, object[] dims)
+    internal static ValueInfoProto TensorValue(string name, TensorProto.Types.DataType type, object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var d in dims)

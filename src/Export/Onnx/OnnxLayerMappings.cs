@@ -19,6 +19,7 @@ public static class OnnxLayerMappings
             new DenseMapping(), new ActivationMapping(), new DropoutMapping(), new BatchNormMapping(LayerKinds.BatchNorm1d),
             new Conv2dMapping(), new MaxPool2dMapping(), new AvgPool2dMapping(), new GlobalAvgPool2dMapping(),
             new BatchNormMapping(LayerKinds.BatchNorm2d), new DropoutMapping(LayerKinds.SpatialDropout2d), new FlattenMapping(),
+            new SimpleRnnMapping(), new LstmMapping(), new GruMapping(), new EmbeddingMapping(),
         ];
         foreach (var m in builtIn) Register(m);
     }

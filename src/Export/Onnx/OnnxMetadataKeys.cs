@@ -23,6 +23,12 @@ public static class OnnxMetadataKeys
     public const string Preprocessing = "preprocessing";
     /// <summary>What the PredictedLabel output holds: "class index (key - 1)", "label value" or "bool".</summary>
     public const string PredictedLabel = "predicted_label";
+    /// <summary>
+    /// Present when the graph has recurrent layers: describes the optional int32 [batch] input of per-row sequence
+    /// lengths (<see cref="OnnxExporter.SequenceLengthsInput"/>, "SequenceLengths"), its default (every row full
+    /// length) and what happens past a row's length.
+    /// </summary>
+    public const string SequenceLengths = "sequence_lengths";
     /// <summary>Activation producing Score (Softmax, Sigmoid, Identity).</summary>
     public const string ScoreActivation = "score_activation";
 }
