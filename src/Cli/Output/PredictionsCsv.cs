@@ -1,3 +1,4 @@
+using DlBook.Pipelines.IO;
 using System.Globalization;
 using System.Text;
 using DlBook.Pipelines.Schema;
@@ -20,22 +21,7 @@ internal static class PredictionsCsv
     /// <param name="onNonFinite">Called with the 0-based row whose scores are not finite (a NaN feature); it may throw to stop, and then nothing is written.</param>
     public static long Write(IDataView scored, NetworkTransformer network, string path, Action<long>? onNonFinite = null)
     {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            long rows;
-            using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
-                rows = WriteRows(scored, network, w, onNonFinite);
-            File.Move(tmp, full, overwrite: true);
-            return rows;
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        return AtomicFile.WriteText(path, w => WriteRows(scored, network, w, onNonFinite));
     }
 
     private static long WriteRows(IDataView scored, NetworkTransformer network, TextWriter w, Action<long>? onNonFinite)

@@ -369,21 +369,6 @@ public static class OnnxExporter
         return sb.ToString();
     }
 
-    /// <summary>Writes bytes to a temporary file beside <paramref name="path"/> and renames it, so no half-written file is ever left at <paramref name="path"/>.</summary>
-    internal static void WriteAtomically(string path, byte[] bytes)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
+    /// <summary>Writes the ONNX bytes through <see cref="Pipelines.IO.AtomicFile"/>: no half-written file is ever left at <paramref name="path"/>.</summary>
+    internal static void WriteAtomically(string path, byte[] bytes) => Pipelines.IO.AtomicFile.WriteBytes(path, bytes);
 }

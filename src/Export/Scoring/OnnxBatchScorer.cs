@@ -15,7 +15,7 @@ namespace DlBook.Export.Scoring;
 /// binding (pre-allocated, pinned buffers: ML.NET's <c>ApplyOnnxModel</c> runs one row per Run), and writes a predictions
 /// CSV: <c>Row,PredictedLabel,Score_&lt;class&gt;…</c> (classification) or <c>Row,Score</c> (regression). The predicted
 /// label is read from the scores as the graph computes it (arg-max; Probability &gt; 0.5 for binary) and named with the
-/// model's label names. The file is written under a temporary name and renamed when complete, so a failure leaves
+/// model's label names. The file is written through <see cref="Pipelines.IO.AtomicFile"/>, so a failure leaves
 /// nothing at the output path.
 /// </summary>
 public sealed class OnnxBatchScorer : IDisposable
@@ -104,29 +104,17 @@ public sealed class OnnxBatchScorer : IDisposable
         CheckColumn(data.Schema);   // before any file is created: a wrong column fails with nothing written
         int width = _runner.OutputSize(_scoreName);
         var full = Path.GetFullPath(outputPath);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         var clock = Stopwatch.StartNew();
         long total = data.GetRowCount() ?? -1;
-        long rows;
-        try
+        long rows = Pipelines.IO.AtomicFile.Write(full, file =>
         {
-            using (var file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var writer = new PredictionCsvWriter(file, width, _binary, _regression, _labels))
+            using var writer = new PredictionCsvWriter(file, width, _binary, _regression, _labels);
+            return Score(data, (first, count, scores) =>
             {
-                rows = Score(data, (first, count, scores) =>
-                {
-                    writer.Write(first, count, scores);
-                    progress?.Report(new OnnxScoringProgress(first + count, total >= 0 ? total : null, clock.Elapsed));
-                }, cancellationToken);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+                writer.Write(first, count, scores);
+                progress?.Report(new OnnxScoringProgress(first + count, total >= 0 ? total : null, clock.Elapsed));
+            }, cancellationToken);
+        });
         return new OnnxScoringSummary(full, rows, clock.Elapsed, ExecutionProvider);
     }
 

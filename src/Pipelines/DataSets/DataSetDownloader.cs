@@ -44,6 +44,7 @@ public sealed class DataSetDownloader(HttpClient http)
                         done += read;
                         progress?.Report(new Progress(file.FileName, done, total));
                     }
+                    sink.Flush(flushToDisk: true);   // on disk before it is verified and renamed into place
                 }
                 var check = DataSetVerifier.Check(file, temp);
                 if (!check.Ok)

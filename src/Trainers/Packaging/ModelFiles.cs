@@ -1,3 +1,4 @@
+using DlBook.Pipelines.IO;
 using Microsoft.ML;
 
 namespace DlBook.Trainers.Packaging;

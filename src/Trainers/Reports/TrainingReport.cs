@@ -1,3 +1,4 @@
+using DlBook.Pipelines.IO;
 using DlBook.Engine.Diagnostics;
 using System.Globalization;
 using System.Text;
