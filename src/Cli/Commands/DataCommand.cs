@@ -58,13 +58,16 @@ public static class DataCommand
             ["files"] = new JsonArray(checks.Select(x => (JsonNode)new JsonObject
             {
                 ["file"] = x.File.FileName, ["exists"] = x.Exists, ["expectedSha256"] = x.File.ContentSha256,
-                ["actualSha256"] = x.ActualSha256, ["ok"] = x.Ok,
+                ["actualSha256"] = x.ActualSha256, ["ok"] = x.Ok, ["verified"] = x.Ok && x.File.ContentSha256 is not null,
             }).ToArray()),
         });
         foreach (var x in checks)
-            c.Result($"{(x.Ok ? "ok " : "BAD")} {x.File.FileName}{(x.File.ContentSha256 is null ? " (present; no pinned hash)" : x.Ok ? "" : $" expected {x.File.ContentSha256}, got {x.ActualSha256 ?? "missing"}")}");
+            c.Result($"{(!x.Ok ? "BAD" : x.File.ContentSha256 is null ? "-- " : "ok ")} {x.File.FileName}{(x.File.ContentSha256 is null ? (x.Ok ? ": present, not verified (no pinned hash)" : ": missing") : x.Ok ? "" : $" expected {x.File.ContentSha256}, got {x.ActualSha256 ?? "missing"}")}");
         if (!ok) throw new DataSetException($"Data set '{ds.Name}' in {loc.Folder} failed verification; fetch it again with 'dlbook data fetch {ds.Name}'.");
-        c.Info($"{ds.Name}: all {checks.Count} files verified in {loc.Folder}");
+        int verified = checks.Count(x => x.File.ContentSha256 is not null), unpinned = checks.Count - verified;
+        c.Info(unpinned == 0 ? $"{ds.Name}: all {TrainCommand.Plural(checks.Count, "file")} verified in {loc.Folder}"
+            : verified == 0 ? $"{ds.Name}: {TrainCommand.Plural(checks.Count, "file")} present in {loc.Folder}, none verified (no pinned hashes)"
+            : $"{ds.Name}: {TrainCommand.Plural(verified, "file")} verified, {unpinned:N0} present but not verified (no pinned hash), in {loc.Folder}");
         return CliErrors.Ok;
     }
 

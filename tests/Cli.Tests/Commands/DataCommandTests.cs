@@ -25,6 +25,19 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void VerifyOfFilesWithoutAPinnedHashSaysPresentNotVerifiedRatherThanVerified()
+    {
+        var r = CliRunner.Run("data", "verify", "sms-spam", "--data-dir", SharedData.Root);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("SMSSpamCollection: present, not verified (no pinned hash)", r.Out + r.Error);
+        Assert.Contains("none verified", r.Out + r.Error);
+        Assert.DoesNotContain("files verified", r.Out + r.Error);
+        var json = JsonNode.Parse(CliRunner.Run("data", "verify", "sms-spam", "--json", "--data-dir", SharedData.Root).Out)!;
+        Assert.False(json["files"]![0]!["verified"]!.GetValue<bool>());
+        Assert.True(JsonNode.Parse(CliRunner.Run("data", "verify", "mnist", "--json", "--data-dir", SharedData.Root).Out)!["files"]![0]!["verified"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void FetchDownloadsFromAUrlAndVerifiesTheHashes()
     {
         using var server = new LocalFileServer(MnistFiles.ToDictionary(f => "mnist/" + f, SharedData.Mnist));
