@@ -9,36 +9,12 @@ namespace DlBook.Pipelines.Images;
 /// is decoded when its pixels are read. A single row cannot be left out, so an image that cannot be read is a
 /// <see cref="DataFormatException"/> naming the file and what is wrong with it.
 /// </summary>
-internal sealed class ImagePixelsRowMapper : IRowToRowMapper
+internal sealed class ImagePixelsRowMapper(ImagePixelsOptions options, DataViewSchema inputSchema)
+    : MlNet.ColumnAddingRowMapper(inputSchema, ImagePixelsTransformer.OutputSchema(inputSchema, options), ImagePixelsTransformer.CheckPathColumn(inputSchema, options))
 {
-    private readonly ImagePixelsOptions _options;
-    private readonly int _path;
+    private readonly ImagePixelsOptions _options = options;
 
-    public ImagePixelsRowMapper(ImagePixelsOptions options, DataViewSchema inputSchema)
-    {
-        _options = options;
-        _path = ImagePixelsTransformer.CheckPathColumn(inputSchema, options);
-        InputSchema = inputSchema;
-        OutputSchema = ImagePixelsTransformer.OutputSchema(inputSchema, options);
-    }
-
-    public DataViewSchema InputSchema { get; }
-    public DataViewSchema OutputSchema { get; }
-
-    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
-    {
-        var result = new HashSet<int>();
-        foreach (var c in dependingColumns)
-            result.Add(c.Index < InputSchema.Count ? c.Index : _path);
-        return result.Order().Select(i => InputSchema[i]).ToArray();
-    }
-
-    public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
-    {
-        var active = new bool[OutputSchema.Count];
-        foreach (var c in activeColumns) active[c.Index] = true;
-        return new Row(this, input, active);
-    }
+    protected override DataViewRow MapRow(DataViewRow input, bool[] active) => new Row(this, input, active);
 
     private sealed class Row(ImagePixelsRowMapper mapper, DataViewRow input, bool[] active) : DataViewRow
     {
@@ -55,7 +31,7 @@ internal sealed class ImagePixelsRowMapper : IRowToRowMapper
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             if (column.Index < input.Schema.Count) return input.GetGetter<TValue>(input.Schema[column.Index]);
-            var path = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[mapper._path]);
+            var path = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[mapper.SourceColumn]);
             ValueGetter<VBuffer<float>> pixels = (ref VBuffer<float> value) =>
             {
                 if (_decoded != input.Position || input.Position < 0)

@@ -4,36 +4,10 @@ using Microsoft.ML.Data;
 namespace DlBook.Trainers.Networks;
 
 /// <summary>Row-to-row mapping of a <see cref="NetworkTransformer"/>, what ML.NET's PredictionEngine runs on.</summary>
-internal sealed class PredictionRowMapper : IRowToRowMapper
+internal sealed class PredictionRowMapper(NetworkTransformer transformer, DataViewSchema inputSchema)
+    : Pipelines.MlNet.ColumnAddingRowMapper(inputSchema, transformer.Outputs.OutputSchema(inputSchema), transformer.CheckInput(inputSchema))
 {
-    private readonly NetworkTransformer _transformer;
-    private readonly int _feature;
-
-    public PredictionRowMapper(NetworkTransformer transformer, DataViewSchema inputSchema)
-    {
-        _transformer = transformer;
-        _feature = transformer.CheckInput(inputSchema);
-        InputSchema = inputSchema;
-        OutputSchema = transformer.Outputs.OutputSchema(inputSchema);
-    }
-
-    public DataViewSchema InputSchema { get; }
-    public DataViewSchema OutputSchema { get; }
-
-    public IEnumerable<DataViewSchema.Column> GetDependencies(IEnumerable<DataViewSchema.Column> dependingColumns)
-    {
-        var result = new HashSet<int>();
-        foreach (var c in dependingColumns)
-            result.Add(c.Index < InputSchema.Count ? c.Index : _feature);
-        return result.Order().Select(i => InputSchema[i]).ToArray();
-    }
-
-    public DataViewRow GetRow(DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns)
-    {
-        var active = new bool[OutputSchema.Count];
-        foreach (var c in activeColumns) active[c.Index] = true;
-        return new MappedRow(_transformer, OutputSchema, input, _feature, active);
-    }
+    protected override DataViewRow MapRow(DataViewRow input, bool[] active) => new MappedRow(transformer, OutputSchema, input, SourceColumn, active);
 
     private sealed class MappedRow(NetworkTransformer transformer, DataViewSchema schema, DataViewRow input, int feature, bool[] active) : DataViewRow
     {
