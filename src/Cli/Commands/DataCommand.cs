@@ -74,6 +74,14 @@ public static class DataCommand
     private static async Task<int> Fetch(CliConsole c, string name, string? url, string? into, string? dataDir, CancellationToken ct)
     {
         var ds = DataSetRegistry.Get(name);
+        if (into is null && DataSetLocator.Locate(ds, dataDir) is { Found: true } present
+            && DataSetVerifier.Verify(ds, present.Folder!).All(x => x.Ok && x.File.ContentSha256 is not null))
+        {
+            // Present and every file's pinned hash matches: nothing to download (--into fetches a copy anyway).
+            c.WriteJson(new JsonObject { ["name"] = ds.Name, ["folder"] = present.Folder, ["written"] = new JsonArray() });
+            c.Result($"{ds.Name}: already present and verified in {present.Folder}; nothing fetched (pass --into to fetch a copy elsewhere)");
+            return CliErrors.Ok;
+        }
         var folder = into ?? Path.Combine(dataDir ?? "data", ds.FolderName);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         var downloader = new DataSetDownloader(http);
@@ -86,7 +94,8 @@ public static class DataCommand
         });
         var written = await downloader.FetchAsync(ds, folder, url, progress, ct);
         c.WriteJson(new JsonObject { ["name"] = ds.Name, ["folder"] = Path.GetFullPath(folder), ["written"] = new JsonArray(written.Select(w => (JsonNode)w).ToArray()) });
-        c.Result($"{ds.Name}: {written.Count} file(s) fetched and verified into {Path.GetFullPath(folder)}");
+        c.Result(written.Count == 0 ? $"{ds.Name}: every file was already present and verified in {Path.GetFullPath(folder)}; nothing fetched"
+            : $"{ds.Name}: {TrainCommand.Plural(written.Count, "file")} fetched and verified into {Path.GetFullPath(folder)}");
         return CliErrors.Ok;
     }
 }

@@ -27,6 +27,7 @@ public static partial class CliErrors
     {
         OperationCanceledException => 130,
         TrainingDivergedException => Diverged,
+        DataSetNetworkException => Environment,
         OnnxRuntimeNotFoundException or OnnxRuntimeProviderException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException => Environment,
         DataSetException or SchemaException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or FormatException or UnauthorizedAccessException => BadInput,

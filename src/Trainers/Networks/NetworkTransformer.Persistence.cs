@@ -77,12 +77,30 @@ public sealed partial class NetworkTransformer
         if (format > FormatVersion)
             throw new ModelFormatException("(ML.NET model zip)", $"its network was saved in format {format}, newer than this DlBook.MLNet reads ({FormatVersion})", "Update DlBook.MLNet.");
         int manifestLength = reader.ReadInt32(), weightsLength = reader.ReadInt32();
+        foreach (var (stream, length) in new[] { (ManifestStream, manifestLength), (WeightsStream, weightsLength) })
+            if (length < 0)
+                throw new ModelFormatException("(ML.NET model zip)", $"the DlBook network's header gives {stream} a negative size ({length})", "Save the model again with mlContext.Model.Save.");
         byte[]? manifest = null, weights = null;
-        MlNetInternals.TryLoadStream(loadContext, ManifestStream, r => manifest = r.ReadBytes(manifestLength));
-        MlNetInternals.TryLoadStream(loadContext, WeightsStream, r => weights = r.ReadBytes(weightsLength));
+        MlNetInternals.TryLoadStream(loadContext, ManifestStream, r => manifest = ReadStream(r, manifestLength, ManifestStream));
+        MlNetInternals.TryLoadStream(loadContext, WeightsStream, r => weights = ReadStream(r, weightsLength, WeightsStream));
         if (manifest?.Length != manifestLength || weights?.Length != weightsLength)
             throw new ModelFormatException("(ML.NET model zip)", $"the DlBook network has no {(manifest is null ? ManifestStream : WeightsStream)}", "Save the model again with mlContext.Model.Save.");
-        return FromManifest(JsonNode.Parse(manifest)!.AsObject(), weights, "(ML.NET model zip)");
+        JsonObject parsed;
+        try { parsed = JsonNode.Parse(manifest) as JsonObject ?? throw new JsonException("it is not a JSON object"); }
+        catch (JsonException e)
+        {
+            throw new ModelFormatException("(ML.NET model zip)", $"the DlBook network's {ManifestStream} is not readable JSON ({e.Message})", "Save the model again with mlContext.Model.Save.", e);
+        }
+        return FromManifest(parsed, weights, "(ML.NET model zip)");
+    }
+
+    /// <summary>The <paramref name="length"/> bytes the header promises, never allocating more than the stream holds.</summary>
+    private static byte[] ReadStream(BinaryReader r, int length, string stream)
+    {
+        if (r.BaseStream.CanSeek && r.BaseStream.Length - r.BaseStream.Position != length)
+            throw new ModelFormatException("(ML.NET model zip)", $"the DlBook network's {stream} holds {r.BaseStream.Length - r.BaseStream.Position:N0} bytes but its header says {length:N0}",
+                "Save the model again with mlContext.Model.Save.");
+        return r.ReadBytes(length);
     }
 
     internal static NetworkTransformer FromManifest(JsonObject m, byte[] weightBytes, string source)

@@ -17,6 +17,7 @@ public sealed class ModelFormatException : Exception
     {
         Path = path;
         Problem = problem;
+        Remedy = remedy;
     }
 
     /// <summary>The package file.</summary>
@@ -24,4 +25,7 @@ public sealed class ModelFormatException : Exception
 
     /// <summary>What is wrong with it.</summary>
     public string Problem { get; }
+
+    /// <summary>What the user can do about it.</summary>
+    public string Remedy { get; }
 }

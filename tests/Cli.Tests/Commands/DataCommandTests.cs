@@ -78,6 +78,61 @@ public sealed class DataCommandTests : IDisposable
         var r = CliRunner.Run("data", "fetch", "mnist", "--url", server.BaseUrl, "--into", Path.Combine(_dir, "none"));
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("HTTP 404", r.Error);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "none")));   // the folder the fetch made is gone again
+    }
+
+    [Fact]
+    public void FetchOfADataSetAlreadyPresentAndVerifiedDownloadsNothingAndCreatesNoFolder()
+    {
+        using var server = new LocalFileServer(MnistFiles.ToDictionary(f => "mnist/" + f, SharedData.Mnist));
+        var r = CliRunner.Run("data", "fetch", "mnist", "--url", server.BaseUrl + "mnist/", "--data-dir", SharedData.Root);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(0, server.Requests);
+        Assert.Contains("already present and verified", r.Out + r.Error);
+        Assert.Contains(Path.Combine(SharedData.Root, "mnist"), r.Out + r.Error);
+    }
+
+    [Fact]
+    public void FetchFromAFileUrlCopiesAndVerifiesTheFiles()
+    {
+        var into = Path.Combine(_dir, "copied");
+        var r = CliRunner.Run("data", "fetch", "mnist", "--url", new Uri(Path.Combine(SharedData.Root, "mnist") + "/").AbsoluteUri, "--into", into, "--quiet");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal(0, CliRunner.Run("data", "verify", "mnist", "--data-dir", into).ExitCode);
+    }
+
+    [Theory]
+    [InlineData("ftp://mirror.example/mnist/", "'ftp' scheme")]
+    [InlineData("mnist-files", "not an absolute URL")]
+    public void FetchWithAnUnsupportedUrlIsABadInputNamingTheFlagAndLeavesNoFolder(string url, string says)
+    {
+        var into = Path.Combine(_dir, "never");
+        var r = CliRunner.Run("data", "fetch", "mnist", "--url", url, "--into", into);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--url", r.Error);
+        Assert.Contains(says, r.Error);
+        Assert.False(Directory.Exists(into));
+    }
+
+    [Theory]
+    [InlineData("http://no-such-host.invalid/mnist/")]    // the name does not resolve
+    [InlineData("http://127.0.0.1:9/mnist/")]              // nothing listens (discard port)
+    public void AnUnreachableServerIsAnEnvironmentFailureAndLeavesNoEmptyFolder(string url)
+    {
+        var into = Path.Combine(_dir, "unreachable", "mnist");
+        var r = CliRunner.Run("data", "fetch", "mnist", "--url", url, "--into", into);
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("unreachable", r.Error);
+        Assert.False(Directory.Exists(into));
+    }
+
+    [Fact]
+    public void AFailedFetchIntoAFolderThatExistedKeepsTheFolder()
+    {
+        var into = Directory.CreateDirectory(Path.Combine(_dir, "mine")).FullName;
+        using var server = new LocalFileServer(new Dictionary<string, string>());
+        Assert.Equal(2, CliRunner.Run("data", "fetch", "mnist", "--url", server.BaseUrl, "--into", into).ExitCode);
+        Assert.True(Directory.Exists(into));
     }
 
     [Fact]

@@ -1,0 +1,139 @@
+using System.IO.Compression;
+using DlBook.Cli.Tests.Support;
+using DlBook.TestSupport;
+using DlBook.Trainers.Packaging;
+using Microsoft.ML;
+
+namespace DlBook.Cli.Tests.Commands;
+
+/// <summary>
+/// Model zips that are not what the program wrote — zip bombs, names outside the archive, repeated entries, headers
+/// that lie — are refused before ML.NET extracts anything: exit 2, naming the file and the entry.
+/// </summary>
+public sealed class BadModelFileTests(TrainedModel trained) : IClassFixture<TrainedModel>
+{
+    private const string Manifest = "TransformerChain/Transform_001/manifest.json";
+
+    /// <summary>A copy of the trained model zip with its entries passed through <paramref name="rewrite"/>.</summary>
+    private string Rewritten(string name, Action<ZipArchive, ZipArchiveEntry, byte[]> rewrite)
+    {
+        var path = trained.Tmp(name);
+        using var source = ZipFile.OpenRead(trained.Model);
+        using var target = ZipFile.Open(path, ZipArchiveMode.Create);
+        foreach (var e in source.Entries)
+        {
+            using var ms = new MemoryStream();
+            using (var s = e.Open()) s.CopyTo(ms);
+            rewrite(target, e, ms.ToArray());
+        }
+        return path;
+    }
+
+    private static void Copy(ZipArchive zip, string name, byte[] bytes)
+    {
+        using var s = zip.CreateEntry(name).Open();
+        s.Write(bytes);
+    }
+
+    private static CliRunner.Result Evaluate(string model) => CliRunner.Run("evaluate", "--model", model, "--data-dir", SharedData.Root);
+
+    [Fact]
+    public void AManifestThatExpandsAThousandfoldIsRefusedAsAZipBombNamingTheEntryBeforeAnythingIsExtracted()
+    {
+        var bomb = Rewritten("bomb.zip", (zip, e, bytes) =>
+        {
+            if (e.FullName != Manifest) { Copy(zip, e.FullName, bytes); return; }
+            using var s = zip.CreateEntry(e.FullName, CompressionLevel.Fastest).Open();
+            var zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) s.Write(zeros);   // 64 MiB of zeros in about 64 KB
+        });
+        Assert.True(new FileInfo(bomb).Length < 1 << 20);
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        var r = Evaluate(bomb);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("bomb.zip", r.Error);
+        Assert.Contains(Manifest, r.Error);
+        Assert.Contains("zip bomb", r.Error);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 32 << 20, "the check reads in small buffers, it does not hold the entry");
+    }
+
+    [Fact]
+    public void AnEntryLargerThanTheCapIsRefusedWhileReadingWhateverItsRatio()
+    {
+        var big = Rewritten("big.zip", (zip, e, bytes) =>
+            Copy(zip, e.FullName, e.FullName == Manifest ? [.. bytes, .. new byte[3 << 20].Select((_, i) => (byte)(i * 7919 >> 3))] : bytes));
+        var limits = new ModelArchiveLimits { MaxEntryBytes = 2 << 20, MaxCompressionRatio = double.MaxValue };
+        var e = Assert.Throws<ModelFormatException>(() => ModelFiles.Load(new MLContext(), big, out _, limits));
+        Assert.Contains(Manifest, e.Message);
+        Assert.Contains("2,097,152", e.Message);
+        // The default caps read the same file and reach the network's manifest, which is no longer JSON.
+        var r = Evaluate(big);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("big.zip", r.Error);
+    }
+
+    [Theory]
+    [InlineData("../escape.txt", "outside the archive")]
+    [InlineData("/etc/cron.d/x", "outside the archive")]
+    [InlineData("TransformerChain/../../x", "outside the archive")]
+    [InlineData(Manifest, "appears twice")]
+    public void AnEntryNameThatLeavesTheArchiveOrRepeatsIsRefused(string extra, string says)
+    {
+        var path = Rewritten($"named{(uint)extra.GetHashCode()}.zip", (zip, e, bytes) => Copy(zip, e.FullName, bytes));
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update)) Copy(zip, extra, "x"u8.ToArray());
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(Path.GetFileName(path), r.Error);
+        Assert.Contains(extra, r.Error);
+        Assert.Contains(says, r.Error);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(int.MaxValue)]
+    public void ANetworkHeaderWhoseManifestLengthLiesIsABadModelNamingTheFile(int length)
+    {
+        int real, weights;
+        using (var zip = ZipFile.OpenRead(trained.Model))
+            (real, weights) = ((int)zip.GetEntry(Manifest)!.Length, (int)zip.GetEntry("TransformerChain/Transform_001/weights.safetensors")!.Length);
+        byte[] header = [.. BitConverter.GetBytes(1), .. BitConverter.GetBytes(real), .. BitConverter.GetBytes(weights)];   // format, manifest, weights
+        var path = Rewritten($"header{length}.zip", (zip, e, bytes) =>
+        {
+            if (e.FullName == "TransformerChain/Transform_001/Model.key")
+            {
+                int at = bytes.AsSpan().IndexOf(header);
+                Assert.True(at > 0, "the network's header holds the format and both lengths");
+                BitConverter.GetBytes(length).CopyTo(bytes, at + 4);
+            }
+            Copy(zip, e.FullName, bytes);
+        });
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains($"header{length}.zip", r.Error);
+        Assert.Contains("manifest.json", r.Error);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 256 << 20, "a lying length is not allocated");
+    }
+
+    [Fact]
+    public void AManifestThatIsNotJsonIsABadModelNotAnInternalError()
+    {
+        var path = Rewritten("zeros.zip", (zip, e, bytes) => Copy(zip, e.FullName, e.FullName == Manifest ? new byte[bytes.Length] : bytes));
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("zeros.zip", r.Error);
+        Assert.Contains("not readable JSON", r.Error);
+        Assert.DoesNotContain("target of an invocation", r.Error);
+    }
+
+    [Fact]
+    public void ATruncatedModelZipIsABadModelNamingTheFile()
+    {
+        var path = trained.Tmp("truncated.zip");
+        var bytes = File.ReadAllBytes(trained.Model);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("truncated.zip", r.Error);
+    }
+}
