@@ -36,7 +36,7 @@ public static class PackageCommand
                 package = TritonPackager.Write(m, schema, r.GetValue(triton)!, modelName, options);
             }
             c.WriteJson(new JsonObject { ["modelDirectory"] = package.ModelDirectory, ["model"] = package.ModelPath, ["config"] = package.ConfigPath });
-            c.Result($"Triton model '{modelName}' written: {package.ModelPath} and {package.ConfigPath}");
+            c.Result($"Triton model '{modelName}' written: {package.ModelPath} ({new FileInfo(package.ModelPath).Length:N0} bytes) and {package.ConfigPath}");
             c.Info(package.Config);
             return 0;
         });

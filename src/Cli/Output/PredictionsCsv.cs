@@ -31,6 +31,10 @@ internal static class PredictionsCsv
         var labels = network.LabelNames;
         var score = scored.Schema[ScoreColumns.Score];
         var columns = new List<DataViewSchema.Column> { score };
+        // A non-finite feature (a NaN or an infinity the CSV holds) can still give a finite score: check the features too.
+        var features = onNonFinite is null ? null : scored.Schema.GetColumnOrNull(network.FeatureColumnName);
+        if (features is { Type: VectorDataViewType { ItemType.RawType: var raw } } f && raw == typeof(float)) columns.Add(f);
+        else features = null;
         var header = new StringBuilder("Row");
         if (kind == PredictionKind.MulticlassClassification)
         {
@@ -42,6 +46,7 @@ internal static class PredictionsCsv
                 header.Append(',').Append(Quote($"Score_{(labels is not null && j < labels.Count ? labels[j] : j.ToString(inv))}"));
             w.Write(header.Append('\n'));
             using var cursor = scored.GetRowCursor(columns);
+            var finiteFeatures = FiniteFeatures(cursor, features);
             var getScore = cursor.GetGetter<VBuffer<float>>(score);
             var getPredicted = cursor.GetGetter<uint>(predicted);
             VBuffer<float> s = default;
@@ -52,7 +57,7 @@ internal static class PredictionsCsv
             {
                 getScore(ref s);
                 getPredicted(ref key);
-                if (onNonFinite is not null && !AllFinite(s)) onNonFinite(row);
+                if (onNonFinite is not null && (!AllFinite(s) || !finiteFeatures!())) onNonFinite(row);
                 line.Clear().Append(row.ToString(inv)).Append(',');
                 // Keys are 1-based; 0 is a missing prediction (a NaN feature).
                 line.Append(key == 0 ? "" : labels is not null && key <= labels.Count ? Quote(labels[(int)key - 1]) : (key - 1).ToString(inv));
@@ -70,6 +75,7 @@ internal static class PredictionsCsv
             columns.Add(probability);
             w.Write("Row,PredictedLabel,Score,Probability\n");
             using var cursor = scored.GetRowCursor(columns);
+            var finiteFeatures = FiniteFeatures(cursor, features);
             var getScore = cursor.GetGetter<float>(score);
             var getPredicted = cursor.GetGetter<bool>(predicted);
             var getProbability = cursor.GetGetter<float>(probability);
@@ -79,7 +85,7 @@ internal static class PredictionsCsv
             while (cursor.MoveNext())
             {
                 getScore(ref s); getPredicted(ref b); getProbability(ref p);
-                if (onNonFinite is not null && !float.IsFinite(s)) onNonFinite(row);
+                if (onNonFinite is not null && (!float.IsFinite(s) || !finiteFeatures!())) onNonFinite(row);
                 w.Write(string.Create(inv, $"{row},{(b ? "true" : "false")},{s.ToString("R", inv)},{p.ToString("R", inv)}\n"));
                 row++;
             }
@@ -89,18 +95,27 @@ internal static class PredictionsCsv
         {
             w.Write("Row,Score\n");
             using var cursor = scored.GetRowCursor(columns);
+            var finiteFeatures = FiniteFeatures(cursor, features);
             var getScore = cursor.GetGetter<float>(score);
             float s = 0;
             long row = 0;
             while (cursor.MoveNext())
             {
                 getScore(ref s);
-                if (onNonFinite is not null && !float.IsFinite(s)) onNonFinite(row);
+                if (onNonFinite is not null && (!float.IsFinite(s) || !finiteFeatures!())) onNonFinite(row);
                 w.Write(string.Create(inv, $"{row},{s.ToString("R", inv)}\n"));
                 row++;
             }
             return row;
         }
+    }
+
+    private static Func<bool> FiniteFeatures(DataViewRowCursor cursor, DataViewSchema.Column? features)
+    {
+        if (features is not { } column) return () => true;
+        var get = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> v = default;
+        return () => { get(ref v); return AllFinite(v); };
     }
 
     private static bool AllFinite(in VBuffer<float> v)

@@ -179,6 +179,41 @@ public sealed class EndToEndTests(TrainedModel trained) : IClassFixture<TrainedM
     }
 
     [Fact]
+    public void PackageSaysWhatItWroteAndHowLarge()
+    {
+        var dir = Tmp("triton-said");
+        var r = CliRunner.Run("package", "--model", trained.Model, "--triton", dir, "--name", "said");
+        Assert.True(r.ExitCode == 0, r.Error);
+        var model = Path.Combine(dir, "said", "1", "model.onnx");
+        Assert.Contains($"{model} ({new FileInfo(model).Length:N0} bytes)", r.Out);
+        Assert.Contains(Path.Combine(dir, "said", "config.pbtxt"), r.Out);
+    }
+
+    [Theory]
+    [InlineData("predict", "NaN")]
+    [InlineData("predict", "Infinity")]
+    [InlineData("score", "NaN")]
+    [InlineData("score", "-Infinity")]
+    public void ANonFiniteCsvCellIsABadInputNamingTheRowAndColumnNotASilentLabel(string command, string cell)
+    {
+        var csv = Tmp($"{command}{cell}.csv");
+        var good = string.Join(',', Enumerable.Repeat("0", 784));
+        File.WriteAllLines(csv, [good, string.Join(',', Enumerable.Repeat("0", 784).Select((v, i) => i == 5 ? cell : v)), good]);
+        var model = trained.Model;
+        if (command == "score")
+        {
+            model = Tmp("nan-check.onnx");
+            if (!File.Exists(model)) Assert.Equal(0, CliRunner.Run("export", "--model", trained.Model, "--out", model, "--quiet").ExitCode);
+        }
+        var output = Tmp($"{command}{cell}-out.csv");
+        var r = CliRunner.Run(command, "--model", model, "--input", csv, "--out", output);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("line 2", r.Error);
+        Assert.Contains("column 6", r.Error);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void PackageTakesAnExportedOnnxFile()
     {
         var onnx = Tmp("pkg.onnx");
