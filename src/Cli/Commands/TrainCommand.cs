@@ -99,7 +99,7 @@ public static class TrainCommand
         var validationRows = Int("--validation-rows", "Validation rows: the N after the training rows (book: 10,000); 0 for none.", 10_000, min: 0);
         var monitor = Bool("--monitor-gradients", "Record per-layer learning speed ‖∂C/∂b‖, ‖∂C/∂W‖ at init and each epoch (default true).");
         var outPath = Opt("--out", "Where to write the model (an ML.NET model zip).", "model.zip");
-        var report = Opt<string?>("--report", "Folder for the run's report (history.csv/json, gradients.csv/json). Default: beside the model.");
+        var report = Opt<string?>("--report", "Folder for the run's report (<model>.history.csv/json, <model>.gradients.csv/json). Default: beside the model.");
         var checkpoint = Opt<string?>("--checkpoint", "Write the best model so far (an ML.NET model zip) to this path after each epoch.");
         foreach (var o in new Option[] { preset, variant, hidden, activation, cost, init, biasInit, epochs, batch, lr, l2, optimizer, momentum, beta1, beta2,
                      weightDecay, schedule, decayRate, stepSize, gamma, minLr, clipNorm, clipValue, dropout, batchNorm, patience, seed, trainRows,
@@ -132,6 +132,7 @@ public static class TrainCommand
             o.Seed = usedSeed;
             var modelPath = r.GetValue(outPath)!;
             o.ReportDirectory = r.GetValue(report) ?? Path.GetDirectoryName(Path.GetFullPath(modelPath));
+            o.ReportName = Path.GetFileNameWithoutExtension(modelPath);
             o.Cancellation = ct;
 
             var ml = new MLContext(seed: usedSeed);

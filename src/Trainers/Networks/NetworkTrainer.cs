@@ -135,6 +135,7 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
             : new ScalarTargetAdapter(design.InputShape, binary: Task == PredictionKind.BinaryClassification);
 
         string? report = o.ReportDirectory ?? (o.CheckpointPath is { } cp ? Path.GetDirectoryName(Path.GetFullPath(cp)) : null);
+        string? reportName = o.ReportName ?? (o.CheckpointPath is { } named ? Path.GetFileNameWithoutExtension(named) : null);
         var callbacks = new List<ITrainingCallback>();
         using var validation = o.ValidationSet is { } v ? TrainingRows.Open(v, columns with { Reader = $"{columns.Reader}'s validation set" }, o.MemoryBudgetBytes) : null;
         if (o.ValidationSet is { } validationView && validation is not null)
@@ -142,7 +143,7 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
             CheckValidation(rows, validation, labels, validationView);
             callbacks.Add(new ValidationCallback(validation));
         }
-        if (o.MonitorGradients) callbacks.Add(new GradientMonitorCallback(rows, o.GradientMonitorSamples, report));
+        if (o.MonitorGradients) callbacks.Add(new GradientMonitorCallback(rows, o.GradientMonitorSamples, report, reportName));
         var monitor = o.ValidationSet is null ? MonitoredMetric.TrainLoss : MonitoredMetric.ValidationAccuracy;
         if (o.EarlyStoppingPatience is int patience)
             callbacks.Add(new EarlyStoppingCallback(patience, monitor, o.EarlyStoppingMinDelta, o.RestoreBestWeights));
@@ -181,7 +182,7 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
         if (report is not null)
         {
             Directory.CreateDirectory(report);
-            TrainingReport.WriteHistory(history, report);
+            TrainingReport.WriteHistory(history, report, reportName);
         }
         return Snapshot(history);
     }

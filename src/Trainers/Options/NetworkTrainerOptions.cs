@@ -63,6 +63,8 @@ public abstract class NetworkTrainerOptions
     public int GradientMonitorSamples { get; set; } = 1000;
     /// <summary>Folder for the run's report (history.csv/json, gradients.csv/json); null: beside the checkpoint, or none.</summary>
     public string? ReportDirectory { get; set; }
+    /// <summary>Name that prefixes the report's files (<c>&lt;name&gt;.history.csv</c> …), so runs sharing a folder keep their own; null: the checkpoint's file name, or none.</summary>
+    public string? ReportName { get; set; }
     /// <summary>Seed for initialisation, shuffling and dropout; null (the default) draws it from the MLContext, so <c>new MLContext(seed: n)</c> decides it.</summary>
     public int? Seed { get; set; }
     /// <summary>Feature column (a float vector).</summary>

@@ -25,8 +25,8 @@ public sealed class EndToEndTests(TrainedModel trained) : IClassFixture<TrainedM
         // 5,000 images, 1 epoch of the book's settings: well above chance, below the full run.
         Assert.InRange(epochs[0]!["validationAccuracy"]!.GetValue<double>(), 0.75, 1.0);
         Assert.Equal(7, trained.TrainJson["seed"]!.GetValue<int>());
-        Assert.True(File.Exists(Path.Combine(trained.Dir, "gradients.csv")), "gradient report beside the model");
-        Assert.True(File.Exists(Path.Combine(trained.Dir, "history.csv")), "history beside the model");
+        Assert.True(File.Exists(Path.Combine(trained.Dir, "m.gradients.csv")), "gradient report beside the model");
+        Assert.True(File.Exists(Path.Combine(trained.Dir, "m.history.csv")), "history beside the model");
     }
 
     [Fact]

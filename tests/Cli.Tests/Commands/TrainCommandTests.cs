@@ -157,6 +157,16 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void TwoRunsInOneFolderKeepTheirOwnReports()
+    {
+        Assert.Equal(0, CliRunner.Run(Small("--out", Tmp("first.zip"), "--seed", "1", "--quiet")).ExitCode);
+        Assert.Equal(0, CliRunner.Run(Small("--out", Tmp("second.zip"), "--seed", "2", "--quiet")).ExitCode);
+        foreach (var file in new[] { "history.csv", "history.json", "gradients.csv", "gradients.json" })
+            Assert.NotEqual(File.ReadAllText(Tmp("first." + file)), File.ReadAllText(Tmp("second." + file)));
+        Assert.False(File.Exists(Tmp("history.csv")));
+    }
+
+    [Fact]
     public void OneEpochIsSingular()
     {
         var r = CliRunner.Run(Small("--out", Tmp("one.zip")));

@@ -11,10 +11,10 @@ namespace DlBook.Trainers.Training.Callbacks;
 /// <paramref name="samples"/> training rows) it measures ‖∂C/∂b‖ and ‖∂C/∂W‖ per layer (and, for a recurrent
 /// network, ‖∂C/∂h_t‖ per time step) at
 /// initialisation and after every epoch, warns (naming the layer) when gradients vanish or explode,
-/// and writes gradients.csv/json into <paramref name="reportDirectory"/> when one is given.
+/// and writes [<paramref name="reportName"/>.]gradients.csv/json into <paramref name="reportDirectory"/> when one is given.
 /// </summary>
 public sealed class GradientMonitorCallback(TrainingRows trainingData, int samples = 1000, string? reportDirectory = null,
-    GradientHealthOptions? healthOptions = null) : ITrainingCallback
+    string? reportName = null, GradientHealthOptions? healthOptions = null) : ITrainingCallback
 {
     private Tensor? _x;
     private Tensor? _targets;
@@ -41,7 +41,7 @@ public sealed class GradientMonitorCallback(TrainingRows trainingData, int sampl
     {
         if (reportDirectory is null) return;
         Directory.CreateDirectory(reportDirectory);
-        TrainingReport.WriteGradients(state.History, reportDirectory);
+        TrainingReport.WriteGradients(state.History, reportDirectory, reportName);
     }
 
     /// <summary>Reads the first <paramref name="count"/> rows of <paramref name="data"/> into input and target tensors (fewer when the data is smaller).</summary>
