@@ -97,6 +97,26 @@ public sealed class Sequential
     }
 
     /// <summary>
+    /// Stateful inference: <see cref="Forward"/> in inference mode where every recurrent layer starts from the state the
+    /// previous call left (<see cref="RecurrentLayer.ForwardStateful"/>), so a sequence can be fed a piece — e.g. one
+    /// token — at a time without re-running its prefix. <see cref="ResetState"/> starts a new sequence.
+    /// </summary>
+    public Tensor ForwardStateful(Tensor x)
+    {
+        var h = x;
+        for (int i = 0; i < _layers.Length; i++)
+            h = _layers[i] is RecurrentLayer r ? r.ForwardStateful(h) : _layers[i].Forward(h, training: false);
+        return h;
+    }
+
+    /// <summary>Forgets the state of every recurrent layer (see <see cref="ForwardStateful"/>).</summary>
+    public void ResetState()
+    {
+        foreach (var layer in _layers)
+            if (layer is RecurrentLayer r) r.ResetState();
+    }
+
+    /// <summary>
     /// Sets the per-row lengths of right-padded sequence batches on every <see cref="ISequenceLengthAware"/> layer
     /// (see <see cref="ISequenceLengthAware.SetLengths"/>): one entry per row, 0 ≤ length ≤ T; an empty span clears
     /// them (every row full length). They stay in force for the following Forward calls until changed.

@@ -29,6 +29,9 @@ public sealed unsafe class LstmLayer : RecurrentLayer
         set => InitialCell = value;
     }
 
+    /// <summary>c after each row's last step [dirs, batch, H] (ONNX Y_c), after Forward; see <see cref="RecurrentLayer.FinalState"/>.</summary>
+    public Tensor FinalCellState => FinalCell;
+
     /// <summary>∂C/∂c₀ [dirs, batch, H] after Backward.</summary>
     public Tensor InitialCellStateGradient => InitialCellGradient;
 

@@ -29,6 +29,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
     private readonly Tensor _inputGradient;
     private readonly Tensor _initialStateGradient;
     private readonly Tensor _initialCellGradient;
+    private readonly Tensor _finalState;
+    private readonly Tensor _finalCell;
     private readonly float[] _biasRow;
     private readonly float[] _rt;
     private double[] _norms = [];
@@ -37,6 +39,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
     private Tensor? _input;
     private int _batch = -1, _steps = -1;
     private bool _backwardReady;
+    private Tensor? _carriedState, _carriedCell;
 
     // Per direction, laid out [batch, T+1, ·]: x in processing order, gate pre-activations (overwritten by the
     // activated gates), states h (slot s = state entering step s), cell states (LSTM) and the cell's extra
@@ -66,6 +69,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
         _inputGradient = new Tensor(1, inputs);
         _initialStateGradient = new Tensor(Directions, 0, units);
         _initialCellGradient = new Tensor(Directions, 0, units);
+        _finalState = new Tensor(Directions, 0, units);
+        _finalCell = new Tensor(Directions, 0, units);
         _biasRow = new float[gh];
         _rt = new float[units * gh];
     }
@@ -136,6 +141,12 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
     /// </summary>
     public IReadOnlyList<double> HiddenGradientNorms => _norms;
 
+    /// <summary>
+    /// h after each row's last step [dirs, batch, H] (ONNX Y_h), after <see cref="Forward"/>: for the forward direction
+    /// the state at t = length − 1, for the backward direction the state after t = 0. Valid until the next Forward.
+    /// </summary>
+    public Tensor FinalState => _finalState;
+
     /// <summary>The per-row lengths in force (empty: every row full length).</summary>
     public ReadOnlySpan<int> Lengths => _lengths;
 
@@ -147,6 +158,42 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
     private protected Tensor? InitialCell { get; set; }
 
     private protected Tensor InitialCellGradient => _initialCellGradient;
+
+    /// <summary>c after each row's last step [dirs, batch, H] (LSTM; empty for cells without one).</summary>
+    private protected Tensor FinalCell => _finalCell;
+
+    /// <summary>
+    /// Stateful inference, for running a sequence piece by piece (e.g. generating one token at a time): a Forward in
+    /// inference mode that starts from the state the previous <see cref="ForwardStateful"/> call ended in (zeros after
+    /// <see cref="ResetState"/>, at first, or when the batch size changes) and keeps its final state for the next call.
+    /// Feeding a sequence in pieces gives the outputs of one Forward over the whole sequence. <see cref="InitialState"/>
+    /// is not used (and left as it was). One direction only: a backward direction would need the future.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The layer is bidirectional.</exception>
+    public Tensor ForwardStateful(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (Directions != 1)
+            throw new InvalidOperationException($"Layer '{Spec.Name}' ({Spec.Kind}) is bidirectional; stateful step-by-step inference needs one direction.");
+        int batch = input.Rows;
+        if (_carriedState is { } carried && carried.Dim(1) != batch) ResetState();
+        var (savedState, savedCell) = (InitialState, InitialCell);
+        InitialState = _carriedState;
+        if (HasCell) InitialCell = _carriedCell;
+        Tensor y;
+        try { y = Forward(input, training: false); }
+        finally { (InitialState, InitialCell) = (savedState, savedCell); }
+        (_carriedState ??= new Tensor(1, batch, Units)).CopyFrom(_finalState);
+        if (HasCell) (_carriedCell ??= new Tensor(1, batch, Units)).CopyFrom(_finalCell);
+        return y;
+    }
+
+    /// <summary>Forgets the state <see cref="ForwardStateful"/> carries: the next call starts from zeros.</summary>
+    public void ResetState()
+    {
+        _carriedState = null;
+        _carriedCell = null;
+    }
 
     /// <inheritdoc />
     public void SetLengths(ReadOnlySpan<int> lengths)
@@ -317,12 +364,17 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
         int h = Units, p = steps + 1, width = Directions * h;
         if (ReturnSequences) _output.Resize(batch, steps, width);
         else _output.Resize(batch, width);
+        if (_finalState.Dim(1) != batch) _finalState.Resize(Directions, batch, h);
+        if (HasCell && _finalCell.Dim(1) != batch) _finalCell.Resize(Directions, batch, h);
         var y = _output.Span;
         for (int d = 0; d < Directions; d++)
         {
             var hs = _h[d].AsSpan();
             for (int b = 0; b < batch; b++)
             {
+                // Slot T holds the state after the row's last step (frozen there past its length).
+                hs.Slice((b * p + steps) * h, h).CopyTo(_finalState.Span.Slice((d * batch + b) * h, h));
+                if (HasCell) _c[d].AsSpan((b * p + steps) * h, h).CopyTo(_finalCell.Span.Slice((d * batch + b) * h, h));
                 if (!ReturnSequences)
                 {
                     hs.Slice((b * p + steps) * h, h).CopyTo(y.Slice(b * width + d * h, h));
