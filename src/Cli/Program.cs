@@ -50,6 +50,7 @@ public static class Program
         yield return DiagnoseCommand.Create(console);
         yield return ExportCommand.Create(console);
         yield return ScoreCommand.Create(console);
+        yield return LanguageModelCommands.CreateGenerate(console);
         yield return PackageCommand.Create(console);
         yield return DataCommand.Create(console);
     }

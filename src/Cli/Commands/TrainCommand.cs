@@ -197,6 +197,7 @@ public static class TrainCommand
         train.Subcommands.Add(mlp);
         train.Subcommands.Add(TrainRnnCommand.Create(console));
         train.Subcommands.Add(TrainCnnCommand.Create(console));
+        train.Subcommands.Add(LanguageModelCommands.CreateTrain(console));
         return train;
     }
 

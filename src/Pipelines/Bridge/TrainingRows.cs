@@ -9,10 +9,10 @@ namespace DlBook.Pipelines.Bridge;
 /// </summary>
 public sealed class TrainingRows : IDisposable
 {
-    private readonly IDataView _data;
+    private readonly IDataView? _data;
     private readonly long _chunkRows;
 
-    private TrainingRows(IDataView data, BridgeColumns columns, EngineTable? table, long chunkRows, int[] shape, int classes, long rows, long skipped)
+    private TrainingRows(IDataView? data, BridgeColumns columns, EngineTable? table, long chunkRows, int[] shape, int classes, long rows, long skipped)
     {
         _data = data;
         Columns = columns;
@@ -62,6 +62,16 @@ public sealed class TrainingRows : IDisposable
         return new TrainingRows(data, columns, null, chunkRows, reader.FeatureShape, reader.Classes, rows, reader.Skipped);
     }
 
+    /// <summary>
+    /// Rows the caller built in memory (e.g. the windows of a text), with no data view behind them. The table's
+    /// feature array is the caller's: <see cref="Dispose"/> leaves it alone.
+    /// </summary>
+    internal static TrainingRows FromTable(EngineTable table, BridgeColumns columns)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return new TrainingRows(null, columns, table, Math.Max(1, table.Rows), table.FeatureShape, 0, table.Rows, 0);
+    }
+
     /// <summary>The default budget for holding training rows in memory: 2 GiB.</summary>
     public const long DefaultMemoryBudget = 2L << 30;
 
@@ -69,7 +79,7 @@ public sealed class TrainingRows : IDisposable
     public IEnumerable<(EngineTable Chunk, long Offset)> Chunks()
     {
         if (Table is { } t) { yield return (t, 0); yield break; }
-        using var reader = new RowReader(_data, Columns);
+        using var reader = new RowReader(_data!, Columns);
         long offset = 0;
         while (DataBridge.ReadChunk(reader, _chunkRows, out _) is { } chunk)
         {
@@ -79,15 +89,19 @@ public sealed class TrainingRows : IDisposable
         }
     }
 
-    /// <summary>The first <paramref name="count"/> usable rows (fewer when there are fewer).</summary>
+    /// <summary>The first <paramref name="count"/> usable rows (fewer when there are fewer; rows built in memory come whole).</summary>
     public EngineTable Head(int count)
     {
+        if (_data is null) return Table!;
         using var reader = new RowReader(_data, Columns);
         return DataBridge.ReadChunk(reader, count, out _) ?? Empty(reader);
     }
 
     /// <summary>Gives the rows' memory back to the shared pool (the trainers do when Fit ends).</summary>
-    public void Dispose() => Table?.Release();
+    public void Dispose()
+    {
+        if (_data is not null) Table?.Release();
+    }
 
     private static EngineTable Empty(RowReader reader) =>
         new(0, reader.FeatureShape, [], null, 1f, reader.Columns.Kind == LabelKind.Key || reader.BinaryAsClass ? [] : null,

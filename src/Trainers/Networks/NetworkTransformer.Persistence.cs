@@ -34,11 +34,7 @@ public sealed partial class NetworkTransformer
     {
         ArgumentNullException.ThrowIfNull(ctx);
         var manifest = Encoding.UTF8.GetBytes(Manifest().ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        using var weights = new MemoryStream();
-        SafeTensors.Write(weights, Model.Network.Layers.SelectMany(l => l.Parameters.Select(p =>
-            KeyValuePair.Create($"{l.Spec.Name}.{p.Name}", (p.Value.Span.ToArray(), p.Value.ShapeArray)))),
-            new Dictionary<string, string> { ["format"] = "DlBook.MLNet network weights" });
-        var bytes = weights.ToArray();
+        var bytes = NetworkWeights.Write(Model.Network);
         MlNetInternals.Save(ctx, Version,
             w => { w.Write(FormatVersion); w.Write(manifest.Length); w.Write(bytes.Length); },
             new Dictionary<string, Action<BinaryWriter>>
@@ -112,15 +108,7 @@ public sealed partial class NetworkTransformer
             var specs = m["layers"].Deserialize<List<LayerSpec>>()!;
             var activation = Enum.Parse<Activation>(Str("outputActivation"));
             var network = new Sequential(specs, inputShape, activation, rng: null);
-            var (tensors, _) = SafeTensors.Read(weightBytes);
-            foreach (var layer in network.Layers)
-                foreach (var p in layer.Parameters)
-                {
-                    string name = $"{layer.Spec.Name}.{p.Name}";
-                    if (!tensors.TryGetValue(name, out var t) || t.Values.Length != p.Value.Length)
-                        throw new ModelFormatException(source, $"tensor '{name}' is missing or has the wrong size (layer '{layer.Spec.Name}' needs {p.Value.ShapeString})", "Save the model again.");
-                    t.Values.AsSpan().CopyTo(p.Value.Span);
-                }
+            NetworkWeights.Read(network, weightBytes, source);
             LabelValues? labels = m["labelValues"] is JsonObject lv
                 ? new LabelValues(lv["itemType"]!.GetValue<string>(), lv["values"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray()) : null;
             var outputs = new ScoreColumns(Enum.Parse<PredictionKind>(Str("task")), m["classes"]!.GetValue<int>(), labels);

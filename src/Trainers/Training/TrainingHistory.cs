@@ -18,7 +18,7 @@ public sealed class TrainingHistory
     /// <summary>1-based epoch whose weights the model holds (differs from the last when early stopping restored the best).</summary>
     public int? RestoredEpoch { get; set; }
 
-    /// <summary>True when early stopping ended training before the last epoch.</summary>
+    /// <summary>True when early stopping ended training before the last epoch, or the time limit ended it (<see cref="TrainingSetup.TimeLimit"/>).</summary>
     public bool StoppedEarly { get; set; }
 
     /// <summary>The last epoch, or null before the first completes.</summary>

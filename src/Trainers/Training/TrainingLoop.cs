@@ -34,6 +34,8 @@ public static class TrainingLoop
         // Its own stream, so turning augmentation on changes nothing else (shuffling, dropout, initialisation).
         var augmentRng = setup.Augmentation is { IsActive: true } ? new Engine.Random.Rng(setup.Seed ^ 0xA06E_47A7_10B5_EED5UL) : null;
         foreach (var cb in callbacks) cb.OnTrainingStart(state);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        bool outOfTime = false;
         for (int epoch = 0; epoch < setup.Epochs; epoch++)
         {
             setup.ThrowIfCanceled();
@@ -77,7 +79,9 @@ public static class TrainingLoop
                     state.LossSum += (double)loss * count;
                     for (int i = 0; i < callbacks.Count; i++) callbacks[i].OnBatchEnd(state);
                     setup.ThrowIfCanceled();
+                    if (setup.TimeLimit is { } limit && clock.Elapsed >= limit) { outOfTime = true; break; }
                 }
+                if (outOfTime) break;
             }
             state.EpochClock.Stop();
             if (state.SamplesDone == 0)
@@ -93,10 +97,11 @@ public static class TrainingLoop
             };
             state.CurrentEpoch = record;
             history.Add(record);
+            if (outOfTime) state.RequestStop($"the time limit of {setup.TimeLimit!.Value.TotalMinutes:0.##} min was reached after {state.SamplesDone:N0} samples of epoch {state.Epoch}");
             foreach (var cb in callbacks) cb.OnEpochEnd(state);
             if (state.StopRequested)
             {
-                history.StoppedEarly = epoch < setup.Epochs - 1;
+                history.StoppedEarly = outOfTime || epoch < setup.Epochs - 1;
                 state.Log(LogLevel.Info, $"Stopped after epoch {state.Epoch}: {state.StopReason}");
                 break;
             }

@@ -28,6 +28,12 @@ public sealed class TrainingSetup
     public float? ClipValue { get; init; }
     /// <summary>Epochs.</summary>
     public int Epochs { get; init; } = 30;
+    /// <summary>
+    /// Wall-clock budget of the run (null: none). Once it is spent the loop stops at the end of the mini-batch it is in,
+    /// closes that epoch as a partial one (its record counts the samples done) and runs the epoch-end callbacks, so
+    /// validation still measures the final network; <see cref="TrainingHistory.StoppedEarly"/> is then true.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; init; }
     /// <summary>Mini-batch size.</summary>
     public int BatchSize { get; init; } = 10;
     /// <summary>Seed; the shuffle of each epoch is derived from it.</summary>
