@@ -64,7 +64,7 @@ public static class LanguageModelCommands
             var modelPath = r.GetValue(outPath)!;
             model.Save(modelPath);
             var t = model.Training!;
-            var json = JsonSerializer.SerializeToNode(t, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals })!.AsObject();
+            var json = JsonSerializer.SerializeToNode(t, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals })!.AsObject();
             json["validationBitsPerCharacter"] = t.ValidationLoss / Math.Log(2);
             json["vocabulary"] = model.Vocabulary.Count;
             json["model"] = Path.GetFullPath(modelPath);
