@@ -100,10 +100,11 @@ public static class TrainCommand
         var monitor = Bool("--monitor-gradients", "Record per-layer learning speed ‖∂C/∂b‖, ‖∂C/∂W‖ at init and each epoch (default true).");
         var outPath = Opt("--out", "Where to write the model (an ML.NET model zip).", "model.zip");
         var report = Opt<string?>("--report", "Folder for the run's report (<model>.history.csv/json, <model>.gradients.csv/json). Default: beside the model.");
-        var checkpoint = Opt<string?>("--checkpoint", "Write the best model so far (an ML.NET model zip) to this path after each epoch.");
+        var checkpoint = Opt<string?>("--checkpoint", "Write the best model so far (an ML.NET model zip) to this path after each epoch, and the training state beside it (<path>.state) for --resume.");
+        var resume = Bool("--resume", "Continue the run whose --checkpoint is given from its last finished epoch (same options); the weights end bit-identical to an uninterrupted run.");
         foreach (var o in new Option[] { preset, variant, hidden, activation, cost, init, biasInit, epochs, batch, lr, l2, optimizer, momentum, beta1, beta2,
                      weightDecay, schedule, decayRate, stepSize, gamma, minLr, clipNorm, clipValue, dropout, batchNorm, patience, seed, trainRows,
-                     validationRows, monitor, outPath, report, checkpoint })
+                     validationRows, monitor, outPath, report, checkpoint, resume })
             mlp.Options.Add(o);
 
         mlp.SetAction((r, ct) =>
@@ -124,6 +125,14 @@ public static class TrainCommand
             Set(r, dropout, v => o.Dropout = v); Set(r, batchNorm, v => o.BatchNorm = v); Set(r, patience, v => o.EarlyStoppingPatience = v);
             Set(r, monitor, v => o.MonitorGradients = v);
             if (r.GetValue(checkpoint) is { } cp) o.CheckpointPath = cp;
+            if (r.GetValue(resume) == true)
+            {
+                if (o.CheckpointPath is null) throw new ArgumentException("--resume needs --checkpoint <path>: the checkpoint of the run to continue.");
+                var state = o.StatePath!;
+                if (!File.Exists(state))
+                    throw new FileNotFoundException($"--resume: there is no training state at '{state}'; it is written after every epoch of a run with --checkpoint {o.CheckpointPath}. Run without --resume to start over.", state);
+                o.Resume = true;
+            }
             if (!HiddenActivations.Contains(o.Activation))
                 throw new ArgumentException($"The preset's Activation {o.Activation} is not a hidden activation; pass --activation {string.Join("|", HiddenActivations)}.");
             // The seed is always explicit, so the one printed (and stored with the model) is the one a later --seed takes.

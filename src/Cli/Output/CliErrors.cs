@@ -31,7 +31,7 @@ public static partial class CliErrors
         OnnxRuntimeNotFoundException or OnnxRuntimeProviderException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException => Environment,
         DataSetException or SchemaException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or FormatException or UnauthorizedAccessException => BadInput,
-        DataFormatException or ModelFormatException or ModelSaveException or SafeTensorsFormatException or OnnxExportException
+        DataFormatException or ModelFormatException or TrainingStateException or ModelSaveException or SafeTensorsFormatException or OnnxExportException
             or OnnxModelLoadException or OnnxInputException => BadInput,
         OnnxRuntimeException => Environment,
         IOException => BadInput,
@@ -49,6 +49,9 @@ public static partial class CliErrors
         if (e is TrainingDivergedException d)
             return string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Training diverged: the loss became {d.Loss} at epoch {d.Epoch}, step {d.Step}. Lower --lr (e.g. by 10x), clip gradients (--clip-norm 5), or normalise the inputs.");
+        if (e is TrainingStateException { Option: { } option } ts)
+            return $"--resume: the training state '{ts.Path}' was saved by a run with {FlagOf(option)} {Plain(ts.SavedValue)}; this run has {Plain(ts.CurrentValue)}. " +
+                "Resume with the options of the run that saved it, or run without --resume to start over.";
         var msg = Clean(e.Message)
             .Replace("or allow the CPU fallback", "or pass --fallback-to-cpu", StringComparison.Ordinal);
         var inner = e;
@@ -57,6 +60,22 @@ public static partial class CliErrors
             msg += $" ({Clean(inner.Message)})";
         return msg;
     }
+
+    // The trainer options a resumed run must repeat, by the flag of 'dlbook train mlp' that sets each.
+    private static readonly Dictionary<string, string> Flags = new()
+    {
+        ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size", ["LearningRate"] = "--lr", ["L2"] = "--l2", ["Optimizer"] = "--optimizer",
+        ["Momentum"] = "--momentum", ["Beta1"] = "--beta1", ["Beta2"] = "--beta2", ["WeightDecay"] = "--weight-decay",
+        ["LearningRateSchedule"] = "--schedule", ["DecayRate"] = "--decay-rate", ["StepSize"] = "--step-size", ["Gamma"] = "--gamma",
+        ["MinLearningRate"] = "--min-lr", ["GradientClipNorm"] = "--clip-norm", ["GradientClipValue"] = "--clip-value",
+        ["EarlyStoppingPatience"] = "--patience", ["Seed"] = "--seed", ["TrainingRows"] = "--train-rows", ["ValidationRows"] = "--validation-rows",
+        ["HiddenLayers"] = "--hidden", ["Network"] = "--hidden", ["Activation"] = "--activation", ["Cost"] = "--cost", ["Initializer"] = "--init",
+        ["BiasInitializer"] = "--bias-init", ["Dropout"] = "--dropout", ["BatchNorm"] = "--batch-norm", ["MonitorGradients"] = "--monitor-gradients",
+    };
+
+    private static string FlagOf(string option) => Flags.TryGetValue(option, out var flag) ? flag : option;
+
+    private static string Plain(string? json) => json is null ? "(none)" : json.Trim('"');
 
     /// <summary>
     /// Runs <paramref name="action"/> over the user's data; ML.NET's own exceptions for data that does not fit

@@ -9,7 +9,7 @@ namespace DlBook.Engine.Layers;
 /// 1/(1 − rate), so inference is the identity. The mask comes from the layer's own seeded generator
 /// (forked from the network's, or the "seed" setting when built without one). Settings: rate.
 /// </summary>
-public sealed class DropoutLayer : ILayer
+public sealed class DropoutLayer : ILayer, IStochasticLayer
 {
     private readonly Tensor _output;
     private readonly Tensor _inputGradient;
@@ -31,6 +31,9 @@ public sealed class DropoutLayer : ILayer
 
     /// <inheritdoc />
     public LayerSpec Spec { get; }
+
+    /// <inheritdoc />
+    public Rng TrainingRandom => _rng;
 
     /// <inheritdoc />
     public IReadOnlyList<Parameter> Parameters => [];

@@ -9,6 +9,12 @@ public sealed class Adagrad(float epsilon = 1e-10f) : IOptimizer
     private readonly OptimizerSlots _slots = new(1);
 
     /// <inheritdoc />
+    public void WriteState(BinaryWriter w, IReadOnlyList<Parameter> parameters) => _slots.Write(w, parameters);
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader r, IReadOnlyList<Parameter> parameters) => _slots.Read(r, parameters);
+
+    /// <inheritdoc />
     public string Name => "Adagrad";
 
     /// <summary>ε.</summary>

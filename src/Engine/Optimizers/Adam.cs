@@ -14,6 +14,12 @@ public sealed class Adam(float beta1 = 0.9f, float beta2 = 0.999f, float epsilon
     private readonly OptimizerSlots _slots = new(2);
 
     /// <inheritdoc />
+    public void WriteState(BinaryWriter w, IReadOnlyList<Parameter> parameters) => _slots.Write(w, parameters);
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader r, IReadOnlyList<Parameter> parameters) => _slots.Read(r, parameters);
+
+    /// <inheritdoc />
     public string Name => "Adam";
 
     /// <summary>β1.</summary>

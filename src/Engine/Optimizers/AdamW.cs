@@ -15,6 +15,12 @@ public sealed class AdamW(float beta1 = 0.9f, float beta2 = 0.999f, float epsilo
     private readonly OptimizerSlots _slots = new(2);
 
     /// <inheritdoc />
+    public void WriteState(BinaryWriter w, IReadOnlyList<Parameter> parameters) => _slots.Write(w, parameters);
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader r, IReadOnlyList<Parameter> parameters) => _slots.Read(r, parameters);
+
+    /// <inheritdoc />
     public string Name => "AdamW";
 
     /// <summary>β1.</summary>

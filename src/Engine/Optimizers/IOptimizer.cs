@@ -14,4 +14,13 @@ public interface IOptimizer
 
     /// <summary>Applies one update with learning rate η.</summary>
     void Step(IReadOnlyList<Parameter> parameters, float learningRate);
+
+    /// <summary>
+    /// Writes the optimiser's per-parameter state (velocities, moments, step counts) for <paramref name="parameters"/>, in
+    /// their order, so a resumed run continues bit for bit. Stateless optimisers write nothing.
+    /// </summary>
+    void WriteState(BinaryWriter w, IReadOnlyList<Parameter> parameters) { }
+
+    /// <summary>Restores what <see cref="WriteState"/> wrote for the same parameters.</summary>
+    void ReadState(BinaryReader r, IReadOnlyList<Parameter> parameters) { }
 }

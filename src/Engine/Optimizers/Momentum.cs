@@ -12,6 +12,12 @@ public sealed class Momentum(float mu = 0.9f, float weightDecay = 0f) : IOptimiz
     private readonly OptimizerSlots _slots = new(1);
 
     /// <inheritdoc />
+    public void WriteState(BinaryWriter w, IReadOnlyList<Parameter> parameters) => _slots.Write(w, parameters);
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader r, IReadOnlyList<Parameter> parameters) => _slots.Read(r, parameters);
+
+    /// <inheritdoc />
     public string Name => "Momentum";
 
     /// <summary>μ.</summary>

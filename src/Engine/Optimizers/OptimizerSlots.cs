@@ -17,6 +17,57 @@ internal sealed class OptimizerSlots(int buffers)
         public int Step;
     }
 
+    /// <summary>Writes every parameter's slot (or its absence) in the order given.</summary>
+    public void Write(BinaryWriter w, IReadOnlyList<Parameter> parameters)
+    {
+        w.Write(buffers);
+        w.Write(parameters.Count);
+        foreach (var p in parameters)
+        {
+            bool has = _slots.TryGetValue(p, out var slot);
+            w.Write(has);
+            if (!has) continue;
+            w.Write(slot!.Step);
+            w.Write(p.Value.Length);
+            WriteFloats(w, slot.A);
+            WriteFloats(w, slot.B);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote, for the same parameters.</summary>
+    public void Read(BinaryReader r, IReadOnlyList<Parameter> parameters)
+    {
+        int savedBuffers = r.ReadInt32(), count = r.ReadInt32();
+        if (savedBuffers != buffers || count != parameters.Count)
+            throw new InvalidDataException($"The saved optimiser state has {count} parameters with {savedBuffers} buffers each; this optimiser has {parameters.Count} with {buffers}.");
+        _slots.Clear();
+        foreach (var p in parameters)
+        {
+            if (!r.ReadBoolean()) continue;
+            int step = r.ReadInt32(), length = r.ReadInt32();
+            if (length != p.Value.Length)
+                throw new InvalidDataException($"The saved optimiser state of parameter '{p.Name}' has {length} values; the parameter has {p.Value.Length}.");
+            var slot = new Slot(length, buffers) { Step = step };
+            ReadFloats(r, slot.A);
+            ReadFloats(r, slot.B);
+            _slots.Add(p, slot);
+        }
+    }
+
+    private static void WriteFloats(BinaryWriter w, float[] values)
+    {
+        w.Write(values.Length);
+        w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    private static void ReadFloats(BinaryReader r, float[] into)
+    {
+        int n = r.ReadInt32();
+        if (n != into.Length) throw new InvalidDataException($"A saved optimiser buffer has {n} values where {into.Length} were expected.");
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(into.AsSpan());
+        r.BaseStream.ReadExactly(bytes);
+    }
+
     public Slot For(Parameter p)
     {
         if (!_slots.TryGetValue(p, out var slot))

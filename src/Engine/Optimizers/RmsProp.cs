@@ -10,6 +10,12 @@ public sealed class RmsProp(float rho = 0.99f, float epsilon = 1e-8f) : IOptimiz
     private readonly OptimizerSlots _slots = new(1);
 
     /// <inheritdoc />
+    public void WriteState(BinaryWriter w, IReadOnlyList<Parameter> parameters) => _slots.Write(w, parameters);
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader r, IReadOnlyList<Parameter> parameters) => _slots.Read(r, parameters);
+
+    /// <inheritdoc />
     public string Name => "RmsProp";
 
     /// <summary>ρ.</summary>

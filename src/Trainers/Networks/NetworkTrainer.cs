@@ -178,6 +178,9 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
             Source = Kind.ToString(),
             Cancellation = o.Cancellation,
             IsCanceled = MlNetInternals.CancellationProbe(_env),
+            StatePath = o.StatePath,
+            Resume = o.Resume,
+            Fingerprint = Fingerprint(seed, rows, validation, design.Description),
         });
         if (report is not null)
         {
@@ -187,8 +190,27 @@ public abstract class NetworkTrainer<TOptions> : IEstimator<NetworkTransformer> 
         return Snapshot(history);
     }
 
+    // What must match for a resumed run to continue the saved one: the options that shape training, the seed actually
+    // used, the data's size and shape, and the network.
+    private JsonObject Fingerprint(ulong seed, TrainingRows rows, TrainingRows? validation, string network)
+    {
+        var options = JsonSerializer.SerializeToNode(Options, OptionsJson)!.AsObject();
+        foreach (var where in new[] { nameof(NetworkTrainerOptions.CheckpointPath), nameof(NetworkTrainerOptions.ReportDirectory), nameof(NetworkTrainerOptions.ReportName), nameof(NetworkTrainerOptions.Seed) })
+            options.Remove(where);
+        options["Trainer"] = Kind.ToString();
+        options["Task"] = Task.ToString();
+        options["Network"] = network;
+        options["Seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        options["TrainingRows"] = rows.Rows;
+        options["FeatureShape"] = string.Join("×", rows.FeatureShape);
+        options["ValidationRows"] = validation?.Rows ?? 0;
+        return options;
+    }
+
     private static void Validate(NetworkTrainerOptions o)
     {
+        if (o.Resume && o.CheckpointPath is null)
+            throw new ArgumentException("Resume needs CheckpointPath: the checkpoint of the run to continue (its training state is CheckpointPath + \".state\").", nameof(o.Resume));
         if (!(float.IsFinite(o.LearningRate) && o.LearningRate >= 0))
             throw new ArgumentOutOfRangeException(nameof(o.LearningRate), o.LearningRate, $"LearningRate must be a finite number ≥ 0 (got {o.LearningRate}); the book uses 0.1.");
         if (!(float.IsFinite(o.L2) && o.L2 >= 0))

@@ -57,6 +57,17 @@ public abstract class NetworkTrainerOptions
     public IDataView? ValidationSet { get; set; }
     /// <summary>Save an ML.NET model zip of the trainer's transformer here after each epoch (the best one when a validation set is given, else the last).</summary>
     public string? CheckpointPath { get; set; }
+    /// <summary>
+    /// Continue a run that was stopped or killed: read the training state that the run wrote next to
+    /// <see cref="CheckpointPath"/> (<c>CheckpointPath + ".state"</c>, after every epoch) and train the remaining epochs.
+    /// With the same options and seed the final weights are bit-identical to a run that was never interrupted; other
+    /// options are refused, naming the one that differs.
+    /// </summary>
+    [JsonIgnore]
+    public bool Resume { get; set; }
+    /// <summary>The training-state file written beside <see cref="CheckpointPath"/> after every epoch (null without a checkpoint).</summary>
+    [JsonIgnore]
+    public string? StatePath => CheckpointPath is { } path ? path + ".state" : null;
     /// <summary>Measure per-layer learning speeds at initialisation and after each epoch.</summary>
     public bool MonitorGradients { get; set; } = true;
     /// <summary>Training rows (the first ones) the gradient monitor averages over (the book: 1,000).</summary>

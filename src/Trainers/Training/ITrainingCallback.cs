@@ -14,4 +14,16 @@ public interface ITrainingCallback
 
     /// <summary>After the last epoch (or an early stop).</summary>
     void OnTrainingEnd(TrainingState state) { }
+
+    /// <summary>
+    /// Writes what the callback carries from one epoch to the next (best metric so far, best weights), into the training
+    /// state saved after each epoch (<see cref="TrainingSetup.StatePath"/>). Stateless callbacks write nothing.
+    /// </summary>
+    void WriteState(BinaryWriter w) { }
+
+    /// <summary>
+    /// Called instead of <see cref="OnTrainingStart"/> when a run resumes from a saved training state: the network holds
+    /// the saved weights and the history the saved epochs; <paramref name="saved"/> holds what <see cref="WriteState"/> wrote.
+    /// </summary>
+    void OnTrainingResumed(TrainingState state, BinaryReader saved) { }
 }

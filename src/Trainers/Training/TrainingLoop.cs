@@ -1,6 +1,7 @@
 using DlBook.Engine.Optimizers;
 using DlBook.Engine.Random;
 using DlBook.Engine.Tensors;
+using System.Text.Json;
 using DlBook.Pipelines.Bridge;
 
 namespace DlBook.Trainers.Training;
@@ -33,10 +34,14 @@ public static class TrainingLoop
 
         // Its own stream, so turning augmentation on changes nothing else (shuffling, dropout, initialisation).
         var augmentRng = setup.Augmentation is { IsActive: true } ? new Engine.Random.Rng(setup.Seed ^ 0xA06E_47A7_10B5_EED5UL) : null;
-        foreach (var cb in callbacks) cb.OnTrainingStart(state);
+        ulong seed = setup.Seed;
+        int firstEpoch = 0;
+        bool finished = false;
+        if (setup.Resume) (seed, firstEpoch, finished) = ResumeFrom(setup, state, augmentRng);
+        else foreach (var cb in callbacks) cb.OnTrainingStart(state);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         bool outOfTime = false;
-        for (int epoch = 0; epoch < setup.Epochs; epoch++)
+        for (int epoch = firstEpoch; !finished && epoch < setup.Epochs; epoch++)
         {
             setup.ThrowIfCanceled();
             float lr = setup.Schedule?.Rate(setup.LearningRate, epoch, setup.Epochs) ?? setup.LearningRate;
@@ -52,7 +57,7 @@ public static class TrainingLoop
             foreach (var (table, _) in setup.Data.Chunks())
             {
                 // The engine permutes row indices itself (seeded per epoch, and per chunk when streaming).
-                int[]? order = setup.Shuffle ? Permutation(table.Rows, chunkIndex == 0 ? EpochSeed(setup.Seed, epoch) : EpochSeed(setup.Seed ^ (ulong)chunkIndex, epoch)) : null;
+                int[]? order = setup.Shuffle ? Permutation(table.Rows, chunkIndex == 0 ? EpochSeed(seed, epoch) : EpochSeed(seed ^ (ulong)chunkIndex, epoch)) : null;
                 chunkIndex++;
                 for (int start = 0; start < table.Rows; start += bs)
                 {
@@ -99,15 +104,44 @@ public static class TrainingLoop
             history.Add(record);
             if (outOfTime) state.RequestStop($"the time limit of {setup.TimeLimit!.Value.TotalMinutes:0.##} min was reached after {state.SamplesDone:N0} samples of epoch {state.Epoch}");
             foreach (var cb in callbacks) cb.OnEpochEnd(state);
+            if (state.StopRequested) history.StoppedEarly = outOfTime || epoch < setup.Epochs - 1;
+            if (setup.StatePath is { } statePath)
+                TrainingCheckpoint.Write(statePath, setup, state, seed, finished: state.StopRequested || epoch == setup.Epochs - 1, augmentRng);
             if (state.StopRequested)
             {
-                history.StoppedEarly = outOfTime || epoch < setup.Epochs - 1;
                 state.Log(LogLevel.Info, $"Stopped after epoch {state.Epoch}: {state.StopReason}");
                 break;
             }
         }
         foreach (var cb in callbacks) cb.OnTrainingEnd(state);
         return history;
+    }
+
+    // Restores the saved state into the network, optimiser, generators, callbacks and history; returns the run's seed,
+    // the epochs already done and whether the saved run had ended (then only the end-of-training callbacks run).
+    private static (ulong Seed, int EpochsDone, bool Finished) ResumeFrom(TrainingSetup setup, TrainingState state, Rng? augmentRng)
+    {
+        var path = setup.StatePath ?? throw new ArgumentException("Resume needs StatePath: the training-state file to continue from.", nameof(setup));
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Cannot resume: there is no training state at '{path}'. It is written after every epoch of a run with a checkpoint; start without resuming.", path);
+        using var r = new BinaryReader(new MemoryStream(File.ReadAllBytes(path)), System.Text.Encoding.UTF8);
+        try
+        {
+            var header = TrainingCheckpoint.ReadHeader(r, path, setup.Fingerprint);
+            if (header.EpochsDone < 1 || header.EpochsDone > setup.Epochs)
+                throw new TrainingStateException(path, $"it records {header.EpochsDone} epochs done of this run's {setup.Epochs}. Delete it to start over.");
+            TrainingCheckpoint.Restore(r, path, setup, state, augmentRng);
+            state.Epoch = header.EpochsDone;
+            state.CurrentEpoch = state.History.Last;
+            state.Log(LogLevel.Info, header.Finished
+                ? $"The training state in '{path}' is of a finished run ({header.EpochsDone} epochs); nothing is left to train."
+                : $"Resumed from '{path}' after epoch {header.EpochsDone} of {setup.Epochs}.");
+            return (header.Seed, header.EpochsDone, header.Finished);
+        }
+        catch (Exception e) when (e is EndOfStreamException or FormatException or JsonException or ArgumentException or OverflowException)
+        {
+            throw new TrainingStateException(path, $"it cannot be read ({e.Message}). The file is damaged; delete it to start over.", e);
+        }
     }
 
     /// <summary>The shuffle seed of an epoch: a fixed function of the run's seed and the epoch, so a run can be replayed.</summary>

@@ -54,6 +54,18 @@ public sealed class TrainingSetup
     public Engine.Augmentation.ImageAugmentation? Augmentation { get; init; }
     /// <summary>Shuffle each epoch (the book does).</summary>
     public bool Shuffle { get; init; } = true;
+    /// <summary>
+    /// Write the whole training state (weights, optimiser, generators, callbacks, history) to this file after every epoch,
+    /// atomically, so a killed run can resume (null: none).
+    /// </summary>
+    public string? StatePath { get; init; }
+    /// <summary>
+    /// Continue from the state in <see cref="StatePath"/> with the epoch after the saved one; the result has the same bits as
+    /// an uninterrupted run. The file must exist and carry this run's <see cref="Fingerprint"/>.
+    /// </summary>
+    public bool Resume { get; init; }
+    /// <summary>What identifies the run (options, data sizes, seed); a resume with a different one is refused, naming the difference.</summary>
+    public System.Text.Json.Nodes.JsonObject? Fingerprint { get; init; }
     /// <summary>Cancellation.</summary>
     public CancellationToken Cancellation { get; init; }
 

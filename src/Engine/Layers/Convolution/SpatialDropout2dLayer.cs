@@ -10,7 +10,7 @@ namespace DlBook.Engine.Layers;
 /// regularise. The mask comes from the layer's own seeded generator (forked from the network's, or the "seed"
 /// setting when built without one), as <see cref="DropoutLayer"/>. Settings: rate; seed (0).
 /// </summary>
-public sealed class SpatialDropout2dLayer : ILayer
+public sealed class SpatialDropout2dLayer : ILayer, IStochasticLayer
 {
     private readonly Tensor _output;
     private readonly Tensor _inputGradient;
@@ -35,6 +35,9 @@ public sealed class SpatialDropout2dLayer : ILayer
 
     /// <inheritdoc />
     public LayerSpec Spec { get; }
+
+    /// <inheritdoc />
+    public Rng TrainingRandom => _rng;
 
     /// <inheritdoc />
     public IReadOnlyList<Parameter> Parameters => [];

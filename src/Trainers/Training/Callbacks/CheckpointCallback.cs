@@ -28,4 +28,18 @@ public sealed class CheckpointCallback(string path, Func<ITransformer> snapshot,
         SavedEpoch = state.Epoch;
         state.Log(LogLevel.Trace, $"Checkpoint of epoch {state.Epoch} written to '{path}'.");
     }
+
+    /// <inheritdoc />
+    public void WriteState(BinaryWriter w)
+    {
+        _tracker.Write(w);
+        w.Write(SavedEpoch);
+    }
+
+    /// <inheritdoc />
+    public void OnTrainingResumed(TrainingState state, BinaryReader saved)
+    {
+        _tracker.Read(saved);
+        SavedEpoch = saved.ReadInt32();
+    }
 }

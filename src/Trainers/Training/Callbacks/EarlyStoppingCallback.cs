@@ -29,6 +29,22 @@ public sealed class EarlyStoppingCallback(int patience, MonitoredMetric monitor 
     }
 
     /// <inheritdoc />
+    public void WriteState(BinaryWriter w)
+    {
+        _tracker.Write(w);
+        w.Write(_sinceBest);
+        _best.Write(w);
+    }
+
+    /// <inheritdoc />
+    public void OnTrainingResumed(TrainingState state, BinaryReader saved)
+    {
+        _tracker.Read(saved);
+        _sinceBest = saved.ReadInt32();
+        _best.Read(saved, state.Network.Parameters);
+    }
+
+    /// <inheritdoc />
     public void OnTrainingEnd(TrainingState state)
     {
         if (!restoreBestWeights || !_best.HasValue || _tracker.BestEpoch == state.History.Last?.Epoch) return;

@@ -30,6 +30,14 @@ public sealed class GradientMonitorCallback(TrainingRows trainingData, int sampl
     }
 
     /// <inheritdoc />
+    public void OnTrainingResumed(TrainingState state, BinaryReader saved)
+    {
+        // The speeds so far are in the restored history; growth is judged against the last epoch's, as it would have been.
+        (_x, _targets) = FirstRows(trainingData, state.Adapter, samples);
+        _previous = state.History.Last?.LearningSpeeds;
+    }
+
+    /// <inheritdoc />
     public void OnEpochEnd(TrainingState state)
     {
         state.CurrentEpoch!.LearningSpeeds = Measure(state, $"epoch {state.Epoch}");

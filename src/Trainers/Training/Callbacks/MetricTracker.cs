@@ -21,6 +21,18 @@ internal sealed class MetricTracker(MonitoredMetric metric, double minDelta)
 
     public string Name => metric.ToString();
 
+    public void Write(BinaryWriter w)
+    {
+        w.Write(Best);
+        w.Write(BestEpoch);
+    }
+
+    public void Read(BinaryReader r)
+    {
+        Best = r.ReadDouble();
+        BestEpoch = r.ReadInt32();
+    }
+
     private (double Value, bool HigherIsBetter) Read(EpochRecord r) => metric switch
     {
         MonitoredMetric.ValidationAccuracy when r.ValidationAccuracy is double a && !double.IsNaN(a) => (a, true),

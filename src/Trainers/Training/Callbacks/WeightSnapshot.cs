@@ -15,6 +15,34 @@ internal sealed class WeightSnapshot
 
     public bool HasValue => _values is not null;
 
+    public void Write(BinaryWriter w)
+    {
+        w.Write(_values is not null);
+        if (_values is null) return;
+        w.Write(_values.Length);
+        foreach (var v in _values)
+        {
+            w.Write(v.Length);
+            w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.AsSpan()));
+        }
+    }
+
+    public void Read(BinaryReader r, IReadOnlyList<Parameter> parameters)
+    {
+        if (!r.ReadBoolean()) { _values = null; return; }
+        int count = r.ReadInt32();
+        if (count != parameters.Count) throw new InvalidDataException($"The saved best weights hold {count} parameters; the network has {parameters.Count}.");
+        _values = new float[count][];
+        for (int i = 0; i < count; i++)
+        {
+            int n = r.ReadInt32();
+            if (n != parameters[i].Value.Length)
+                throw new InvalidDataException($"The saved best weights of parameter '{parameters[i].Name}' hold {n} values; it has {parameters[i].Value.Length}.");
+            _values[i] = new float[n];
+            r.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_values[i].AsSpan()));
+        }
+    }
+
     public void Restore(IReadOnlyList<Parameter> parameters)
     {
         if (_values is null) return;
