@@ -16,10 +16,10 @@ public static class ScoreCommand
         var cmd = new Command("score", "Score data with an ONNX model on ONNX Runtime, streaming in batches, and write Row,PredictedLabel,Score_<class>… as CSV (atomically).");
         var model = new Option<string>("--model") { Description = "ONNX model file.", Required = true };
         var output = new Option<string>("--out") { Description = "Predictions CSV to write.", DefaultValueFactory = _ => "predictions.csv" };
-        var batch = new Option<int>("--batch") { Description = "Rows per ONNX Runtime call.", DefaultValueFactory = _ => 256 };
+        var batch = OptionRules.Int("--batch", "Rows per ONNX Runtime call (default 256).", 256, min: 1, max: 1_000_000);
         var device = new Option<string>("--device") { Description = "cpu, or cuda:N for ORT's CUDA execution provider.", DefaultValueFactory = _ => "cpu" };
         var fallback = new Option<bool>("--fallback-to-cpu") { Description = "With --device cuda:N, run on CPU with a warning when CUDA cannot be used." };
-        var threads = new Option<int>("--threads") { Description = "ORT intra-op threads (0: ORT's choice).", DefaultValueFactory = _ => 0 };
+        var threads = OptionRules.Int("--threads", "ORT intra-op threads (0: ORT's choice).", 0, min: 0, max: 1024);
         foreach (var o in new Option[] { model, output, batch, device, fallback, threads }) cmd.Options.Add(o);
         var data = new DataInput(defaultSplit: "test");
         data.AddTo(cmd, withInput: true);

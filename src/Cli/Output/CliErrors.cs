@@ -31,7 +31,7 @@ public static partial class CliErrors
         OnnxRuntimeNotFoundException or OnnxRuntimeProviderException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException => Environment,
         DataSetException or SchemaException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
             or ArgumentException or FormatException or UnauthorizedAccessException => BadInput,
-        DataFormatException or ModelFormatException or TrainingStateException or ModelSaveException or SafeTensorsFormatException or OnnxExportException
+        DataFormatException or ModelFormatException or TrainingStateException or Pipelines.Images.ImageFolderException or ModelSaveException or SafeTensorsFormatException or OnnxExportException
             or OnnxModelLoadException or OnnxInputException => BadInput,
         OnnxRuntimeException => Environment,
         IOException => BadInput,
