@@ -22,7 +22,7 @@ namespace DlBook.Engine.Layers;
 /// step and, at the end, one GEMM each for dW, dR and ∂C/∂x over all steps. Every per-step buffer is laid out
 /// [batch, T+1, ·] so that slot s of h is the state entering step s, and the all-step GEMMs pair rows without copies.</para>
 /// </remarks>
-public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
+public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kernels.IPartitionedWork
 {
     private readonly Parameter[] _parameters;
     private readonly Tensor _output;
@@ -34,6 +34,13 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
     private readonly float[] _biasRow;
     private readonly float[] _rt;
     private double[] _norms = [];
+    // ‖∂C/∂h_t‖² per row and step, summed over rows in row order after the loop (so parts need not share a sum).
+    private double[] _rowNorms = [];
+    // What the parts of a time loop run (IPartitionedWork): rows of the batch are independent through time.
+    private bool _partBackward;
+    private int _partDirection, _partBatch, _partSteps;
+    private int[] _partLengths = [];
+    private Tensor? _partOutputGradient;
     private int[]? _lengths;
     private int[] _rowLengths = [];
     private Tensor? _input;
@@ -318,13 +325,38 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
                 if (InitialCell is { } cinit) cinit.Span.Slice((d * batch + b) * h, h).CopyTo(c0);
                 else c0.Clear();
             }
-            RunForward(d, batch, steps, lengths, rb);
+            RunTimeLoop(backward: false, d, batch, steps, lengths, null);
         }
         WriteOutput(batch, steps, lengths);
         return _output;
     }
 
-    private void RunForward(int d, int batch, int steps, int[] lengths, ReadOnlySpan<float> rb)
+    // The time loop of direction d over the rows of the batch, split into parts of rows on the engine's threads: a
+    // row's state depends only on its own past, so the parts share nothing but the read-only weights.
+    private void RunTimeLoop(bool backward, int d, int batch, int steps, int[] lengths, Tensor? outputGradient)
+    {
+        (_partBackward, _partDirection, _partBatch, _partSteps, _partLengths, _partOutputGradient) = (backward, d, batch, steps, lengths, outputGradient);
+        long work = (long)batch * steps * GateBlocks * Units * Units;
+        int parts = Kernels.SampleParallel.Parts(batch / MinRowsPerPart, work);
+        Kernels.SampleParallel.Run(this, parts);
+        _partOutputGradient = null;
+    }
+
+    // Below this many rows per part the per-step GEMM gets too short to keep its tiles busy.
+    private const int MinRowsPerPart = 8;
+
+    void Kernels.IPartitionedWork.RunPart(int part, int parts)
+    {
+        int lo = (int)((long)_partBatch * part / parts), hi = (int)((long)_partBatch * (part + 1) / parts);
+        if (lo == hi) return;
+        int gh = GateBlocks * Units;
+        if (!_partBackward)
+            RunForward(_partDirection, lo, hi, _partSteps, _partLengths, Bias.Value.Span.Slice(_partDirection * 2 * gh + gh, gh));
+        else
+            RunBackward(_partDirection, lo, hi, _partSteps, _partLengths, _partOutputGradient!.Span);
+    }
+
+    private void RunForward(int d, int lo, int hi, int steps, int[] lengths, ReadOnlySpan<float> rb)
     {
         int h = Units, gh = GateBlocks * Units, p = steps + 1;
         float[] cArr = HasCell ? _c[d] : _h[d], auxArr = HasAux ? _aux[d] : _h[d];
@@ -338,8 +370,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
         {
             for (int s = 0; s < steps; s++)
             {
-                Gemm.Multiply(Transpose.No, Transpose.No, batch, gh, h, 1f, ph + (long)s * h, p * h, prt, gh, 0f, prec, gh);
-                for (int b = 0; b < batch; b++)
+                Gemm.Multiply(Transpose.No, Transpose.No, hi - lo, gh, h, 1f, ph + ((long)lo * p + s) * h, p * h, prt, gh, 0f, prec + (long)lo * gh, gh);
+                for (int b = lo; b < hi; b++)
                 {
                     long row = (long)b * p + s;
                     float* hPrev = ph + row * h;
@@ -403,7 +435,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
         var lengths = _rowLengths;
         var dy = outputGradient.Span;
         if (_norms.Length != steps) _norms = new double[steps];
-        else Array.Clear(_norms);
+        if (_rowNorms.Length != batch * steps) _rowNorms = new double[batch * steps];
+        else Array.Clear(_rowNorms);
         _initialStateGradient.Resize(Directions, batch, h);
         _initialCellGradient.Resize(Directions, HasCell ? batch : 0, h);
         if (ComputeInputGradient) LayerChecks.EnsureRows(_inputGradient, x, batch);
@@ -421,7 +454,13 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
                 else dy.Slice(b * width + d * h, h).CopyTo(row);
             }
             if (HasCell) _dc.AsSpan(0, batch * h).Clear();
-            RunBackward(d, batch, steps, lengths, dy);
+            RunTimeLoop(backward: true, d, batch, steps, lengths, outputGradient);
+            if (BpttLowest(batch, steps, lengths) > 0)
+            {
+                // Every row was cut at or above the lowest window start: what reached the state before it is dropped.
+                _dh.AsSpan(0, batch * h).Clear();
+                if (HasCell) _dc.AsSpan(0, batch * h).Clear();
+            }
             dh.CopyTo(_initialStateGradient.Span.Slice(d * batch * h, batch * h));
             if (HasCell) _dc.AsSpan(0, batch * h).CopyTo(_initialCellGradient.Span.Slice(d * batch * h, batch * h));
 
@@ -448,19 +487,30 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
                 }
             }
         }
-        for (int t = 0; t < steps; t++) _norms[t] = Math.Sqrt(_norms[t]);
+        for (int t = 0; t < steps; t++)
+        {
+            double sum = 0;
+            for (int b = 0; b < batch; b++) sum += _rowNorms[b * steps + t];
+            _norms[t] = Math.Sqrt(sum);
+        }
         return _inputGradient;
     }
 
-    private void RunBackward(int d, int batch, int steps, int[] lengths, ReadOnlySpan<float> dy)
+    // The lowest step any row's truncation window reaches; below it every row is cut and only zeros are written.
+    private int BpttLowest(int batch, int steps, int[] lengths)
+    {
+        int lowest = steps;
+        for (int b = 0; b < batch; b++) lowest = Math.Min(lowest, WindowStart(lengths[b], BpttSteps));
+        return lowest;
+    }
+
+    private void RunBackward(int d, int lo, int hi, int steps, int[] lengths, ReadOnlySpan<float> dy)
     {
         int h = Units, gh = GateBlocks * Units, p = steps + 1, width = Directions * h, k = BpttSteps;
-        // The lowest step any row's truncation window reaches; below it every row is cut and only zeros are written.
-        int lowest = steps;
-        for (int b = 0; b < batch; b++) lowest = Math.Min(lowest, WindowStart(lengths[b], k));
+        int lowest = BpttLowest(_partBatch, steps, lengths);
         var dxgAll = _dxg[d].AsSpan();
         var drgAll = _drg[d].AsSpan();
-        for (int b = 0; b < batch; b++)
+        for (int b = lo; b < hi; b++)
         {
             dxgAll.Slice(b * p * gh, lowest * gh).Clear();
             if (SeparateRecurrentGradient) drgAll.Slice(b * p * gh, lowest * gh).Clear();
@@ -480,7 +530,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
         {
             for (int s = steps - 1; s >= lowest; s--)
             {
-                for (int b = 0; b < batch; b++)
+                for (int b = lo; b < hi; b++)
                 {
                     int len = lengths[b];
                     long row = (long)b * p + s;
@@ -507,19 +557,13 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware
                         var g = new ReadOnlySpan<float>(pdy + ((long)b * steps + t) * width + d * h, h);
                         System.Numerics.Tensors.TensorPrimitives.Add(dhs, g, dhs);
                     }
-                    _norms[t] += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(dhs);
+                    _rowNorms[b * steps + t] += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(dhs);
                     float* hPrev = ph + row * h;
                     BackwardRow(pg + row * gh, hPrev, hPrev + h, HasCell ? pc + row * h : null, HasAux ? pa + row * h : null,
                         dh, HasCell ? pdc + (long)b * h : null, dxg, drg, h);
                 }
-                Gemm.Multiply(Transpose.No, Transpose.No, batch, h, gh, 1f, pdrg + (long)s * gh, p * gh, pr, h, 1f, pdh, h);
+                Gemm.Multiply(Transpose.No, Transpose.No, hi - lo, h, gh, 1f, pdrg + ((long)lo * p + s) * gh, p * gh, pr, h, 1f, pdh + (long)lo * h, h);
             }
-        }
-        if (lowest > 0)
-        {
-            // Every row was cut at or above step `lowest`: what reached the state before the window is dropped.
-            _dh.AsSpan(0, batch * h).Clear();
-            if (HasCell) _dc.AsSpan(0, batch * h).Clear();
         }
     }
 
