@@ -180,16 +180,21 @@ public static class OnnxExporter
                 var t => throw new OnnxExportException($"Input column '{column}' is {Pipelines.Bridge.ColumnChecks.Describe(t)}; ONNX export takes Single columns " +
                     "(scalars or known-size vectors). Convert it in the pipeline (ConvertType) before the columns the network reads."),
             };
-            if (raw.Type is VectorDataViewType { Dimensions.Length: > 1 } shaped)
-            {
-                // A shaped column (ExtractPixels' [3, H, W], a [T, F] sequence) keeps its shape as the graph input; the
-                // steps read it flat, as ML.NET does, and the network reshapes it back (ORT folds the pair away).
-                if (!_inputs.Contains(column)) Input(column, [BatchAxis, .. shaped.Dimensions.ToArray().Cast<object>()]);
-                return _resolved[key] = _ctx.AddNode("Flatten", [column], _ctx.UniqueName($"{column}.flat"), $"{column}_flatten", OnnxAttribute.Int("axis", 1));
-            }
+            if (raw.Type is VectorDataViewType { Dimensions.Length: > 1 } shaped) return _resolved[key] = ShapedInput(column, shaped);
             if (!_inputs.Contains(column)) Input(column, [BatchAxis, size]);
             return _resolved[key] = column;
         }
+
+        // A shaped column (ExtractPixels' [3, H, W], a [T, F] sequence) keeps its shape as the graph input; the steps read
+        // it flat, as ML.NET does, and the network reshapes it back (ORT folds the pair away).
+        private string ShapedInput(string column, VectorDataViewType shaped)
+        {
+            if (!_inputs.Contains(column)) Input(column, [BatchAxis, .. shaped.Dimensions.ToArray().Cast<object>()]);
+            return _ctx.AddNode("Flatten", [column], _ctx.UniqueName($"{column}.flat"), $"{column}_flatten", OnnxAttribute.Int("axis", 1));
+        }
+
+        /// <summary>The image decoder the graph's pixel input comes from (null when the chain has none).</summary>
+        public Pipelines.Images.ImagePixelsOptions? ImageDecoder { get; private set; }
 
         private string Step(int i, string column, List<ITransformer> steps, DataViewSchema[] schemas, JsonArray pre)
         {
@@ -207,6 +212,13 @@ public static class OnnxExporter
                     int index = Array.FindIndex(pairs, p => p.OutputColumnName == column);
                     var source = Column(pairs[index].InputColumnName, i, steps, schemas, pre);
                     return Affine(norm.GetNormalizerModelParameters(index), source, column, size, i, pre);
+                case Pipelines.Images.ImagePixelsTransformer pixels when pixels.OutputColumnName == column
+                    && schemas[i + 1][column].Type is VectorDataViewType pixelType:
+                    // Decoding a file is not an ONNX graph: the graph starts at the pixels, and the metadata says how to
+                    // make them (image_decoder), so a scorer decodes as the chain did.
+                    ImageDecoder = pixels.Options;
+                    pre.Add(new JsonObject { ["step"] = "LoadImagePixels", ["output"] = column, ["input"] = pixels.ImagePathColumnName, ["appliedBefore"] = true });
+                    return ShapedInput(column, pixelType);
                 case ColumnCopyingTransformer copy:
                     var from = MlNetInternals.ColumnPairs(copy)!.First(p => p.OutputColumnName == column).InputColumnName;
                     return Column(from, i, steps, schemas, pre);
@@ -323,7 +335,17 @@ public static class OnnxExporter
             Meta(OnnxMetadataKeys.FeatureColumn, _inputs.Count == 1 ? _inputs[0] : featureColumn);
             Meta(OnnxMetadataKeys.InputShape, JsonSerializer.Serialize(inputShape));
             Meta(OnnxMetadataKeys.InputLayout, string.Join("; ", _inputs.Select(i => $"{i}: float32 [{BatchAxis}, …] row-major")) + "; the inputs are the raw columns before the folded preprocessing");
-            Meta(OnnxMetadataKeys.ImageSize, "none");
+            if (ImageDecoder is { } d)
+            {
+                Meta(OnnxMetadataKeys.ImageSize, string.Create(CultureInfo.InvariantCulture, $"{d.Height},{d.Width},3"));
+                Meta(OnnxMetadataKeys.ImageDecoder, new JsonObject
+                {
+                    ["imagePathColumn"] = d.ImagePathColumnName, ["pixelColumn"] = d.OutputColumnName, ["width"] = d.Width, ["height"] = d.Height,
+                    ["resizing"] = d.Resizing.ToString(), ["cropAnchor"] = d.CropAnchor.ToString(), ["channelOrder"] = d.ChannelOrder.ToString(),
+                    ["interleavePixelColors"] = d.InterleavePixelColors, ["offsetImage"] = d.OffsetImage, ["scaleImage"] = d.ScaleImage,
+                }.ToJsonString());
+            }
+            else Meta(OnnxMetadataKeys.ImageSize, "none");
             if (_ctx.SequenceLengthsInput is { } lengths)
                 Meta(OnnxMetadataKeys.SequenceLengths, $"{lengths}: int32 [{BatchAxis}], optional (default: every row full length T = {inputShape[0]}); " +
                     "the length of each right-padded row, 1 <= length <= T, fed to sequence_lens of every recurrent operator; " +

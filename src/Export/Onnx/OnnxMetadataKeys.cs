@@ -19,6 +19,12 @@ public static class OnnxMetadataKeys
     public const string InputShape = "input_shape";
     /// <summary>Image height,width,channels when the input comes from images; "none" otherwise.</summary>
     public const string ImageSize = "image_size";
+    /// <summary>
+    /// How the graph's pixel input is made from an image file, when the exported chain started from an image path: JSON
+    /// with imagePathColumn, pixelColumn, width, height, resizing, cropAnchor, channelOrder, interleavePixelColors,
+    /// offsetImage and scaleImage (the settings of LoadImagePixels). <c>dlbook score --images</c> decodes with them.
+    /// </summary>
+    public const string ImageDecoder = "image_decoder";
     /// <summary>JSON array describing the affine preprocessing folded into the graph (offset, scale summary per step).</summary>
     public const string Preprocessing = "preprocessing";
     /// <summary>What the PredictedLabel output holds: "class index (key - 1)", "label value" or "bool".</summary>

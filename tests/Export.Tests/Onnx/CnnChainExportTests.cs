@@ -70,11 +70,20 @@ public sealed class CnnChainExportTests : IDisposable
         var viaMlNet = applied.GetColumn<float[]>("Probability").Select(p => p[0]).ToArray();
         for (int i = 0; i < rows.Length; i++) Assert.InRange(Math.Abs(viaMlNet[i] - expected[i].Probability), 0, 1e-4);
 
-        // The chain from the image path holds the decoder, which ONNX cannot hold: an error naming it, nothing written.
+        // The chain from the image path: decoding is not an ONNX graph, so the graph starts at the pixels and its metadata
+        // carries the decoder's settings (what dlbook score --images decodes with); the same probabilities.
         var whole = Path.Combine(_dir, "whole.onnx");
-        var e = Assert.Throws<OnnxExportException>(() => ml.Model.ExportToOnnx(prep.Append(cnn), images.Schema, whole));
-        Assert.Contains("ImagePixelsTransformer", e.Message);
-        Assert.False(File.Exists(whole));
+        ml.Model.ExportToOnnx(prep.Append(cnn), images.Schema, whole);
+        using var wholeSession = new InferenceSession(whole);
+        Assert.Equal([-1, 3, 32, 32], wholeSession.InputMetadata["Features"].Dimensions);
+        var decoder = System.Text.Json.Nodes.JsonNode.Parse(wholeSession.ModelMetadata.CustomMetadataMap[OnnxMetadataKeys.ImageDecoder])!;
+        Assert.Equal(32, (int)decoder["width"]!);
+        Assert.Equal("Fill", (string)decoder["resizing"]!);
+        Assert.Equal("ImagePath", (string)decoder["imagePathColumn"]!);
+        Assert.Equal(1f / 255, (float)decoder["scaleImage"]!);
+        using var wholeResults = wholeSession.Run([NamedOnnxValue.CreateFromTensor("Features", new DenseTensor<float>(x, [rows.Length, 3, 32, 32]))]);
+        var wholeProbability = wholeResults.First(r => r.Name == "Probability").AsTensor<float>().ToArray();
+        for (int i = 0; i < rows.Length; i++) Assert.InRange(Math.Abs(wholeProbability[i] - expected[i].Probability), 0, 1e-4);
     }
 
     public sealed class PixelRow
