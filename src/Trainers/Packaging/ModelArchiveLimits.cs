@@ -40,6 +40,12 @@ public sealed record ModelArchiveLimits
         }
         using (zip)
         {
+            // ZipArchive reads the central directory on first use of Entries: a damaged one throws there, not above.
+            try { _ = zip.Entries; }
+            catch (InvalidDataException e)
+            {
+                throw new ModelFormatException(path, $"its zip directory is damaged ({e.Message})", "Save or copy the model again.", e);
+            }
             if (zip.Entries.Count > MaxEntries)
                 throw Refuse(path, $"it has {zip.Entries.Count:N0} entries, more than the {MaxEntries:N0} a model zip may have");
             var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -73,7 +79,7 @@ public sealed record ModelArchiveLimits
                             throw Refuse(path, $"its entry '{name}' expands more than {MaxCompressionRatio:N0}× ({compressed:N0} compressed bytes, over {read:N0} so far), as a zip bomb does");
                     }
                 }
-                catch (InvalidDataException e)
+                catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
                 {
                     throw new ModelFormatException(path, $"its entry '{name}' is damaged ({e.Message})", "Save or copy the model again.", e);
                 }

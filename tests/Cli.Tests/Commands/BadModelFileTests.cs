@@ -127,6 +127,22 @@ public sealed class BadModelFileTests(TrainedModel trained) : IClassFixture<Trai
     }
 
     [Fact]
+    public void AZipWhoseEndRecordMiscountsItsEntriesIsABadModelNamingTheFile()
+    {
+        // Found by the fuzzer: ZipArchive throws reading Entries (after the constructor), which the check did not catch.
+        var bytes = File.ReadAllBytes(trained.Model);
+        int end = bytes.AsSpan().LastIndexOf("PK\u0005\u0006"u8);
+        bytes[end + 8]++;    // entries on this disk
+        bytes[end + 10]++;   // entries in all
+        var path = trained.Tmp("miscounted.zip");
+        File.WriteAllBytes(path, bytes);
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("miscounted.zip", r.Error);
+        Assert.Contains("zip directory is damaged", r.Error);
+    }
+
+    [Fact]
     public void ATruncatedModelZipIsABadModelNamingTheFile()
     {
         var path = trained.Tmp("truncated.zip");
