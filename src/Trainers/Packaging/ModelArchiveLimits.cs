@@ -63,12 +63,14 @@ public sealed record ModelArchiveLimits
                 // The compressed size cannot exceed the file, whatever the zip says.
                 long compressed = Math.Max(1, Math.Min(entry.CompressedLength, file.Length));
                 long read = 0;
+                var crc = new System.IO.Hashing.Crc32();
                 try
                 {
                     using var s = entry.Open();
                     int n;
                     while ((n = s.Read(buffer)) > 0)
                     {
+                        crc.Append(buffer.AsSpan(0, n));
                         read += n;
                         total += n;
                         if (read > MaxEntryBytes)
@@ -85,6 +87,9 @@ public sealed record ModelArchiveLimits
                 }
                 if (read != entry.Length)
                     throw new ModelFormatException(path, $"its entry '{name}' holds {read:N0} bytes but declares {entry.Length:N0}", "Save or copy the model again.");
+                // ZipArchive does not check the CRC: damaged deflate data can still decode, to other bytes (other weights).
+                if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
+                    throw new ModelFormatException(path, $"its entry '{name}' is damaged (its CRC-32 is 0x{crc.GetCurrentHashAsUInt32():X8}, the zip says 0x{entry.Crc32:X8})", "Save or copy the model again.");
             }
         }
     }

@@ -143,6 +143,32 @@ public sealed class BadModelFileTests(TrainedModel trained) : IClassFixture<Trai
     }
 
     [Fact]
+    public void AnEntryWhoseBytesNoLongerMatchItsCrcIsABadModelNamingTheEntry()
+    {
+        // Found by the fuzzer: ZipArchive does not check CRCs, so damaged deflate data decoded to other weights and the
+        // NaN scores they gave were blamed on the input's first row. Stored entries make the damage certain to decode.
+        const string weights = "TransformerChain/Transform_001/weights.safetensors";
+        var path = Rewritten("flipped.zip", (zip, e, bytes) =>
+        {
+            using var s = zip.CreateEntry(e.FullName, CompressionLevel.NoCompression).Open();
+            s.Write(bytes);
+        });
+        var file = File.ReadAllBytes(path);
+        using (var zip = ZipFile.OpenRead(path))
+        {
+            var entry = zip.GetEntry(weights)!;
+            Assert.Equal(entry.Length, entry.CompressedLength);
+        }
+        int at = file.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(weights)) + weights.Length + 4000;   // inside its data
+        file[at] ^= 0x40;
+        File.WriteAllBytes(path, file);
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("flipped.zip", r.Error);
+        Assert.Contains($"'{weights}' is damaged (its CRC-32", r.Error);
+    }
+
+    [Fact]
     public void ATruncatedModelZipIsABadModelNamingTheFile()
     {
         var path = trained.Tmp("truncated.zip");
