@@ -169,6 +169,22 @@ public sealed class BadModelFileTests(TrainedModel trained) : IClassFixture<Trai
     }
 
     [Fact]
+    public void AnOnnxModelWhoseWeightsAreNaNIsRefusedNamingItNotWrittenAsPredictions()
+    {
+        // Found by the fuzzer: 32 bytes of 0xFF in the first layer's weights, and score wrote rows of NaN with exit 0.
+        var onnx = trained.Tmp("nan-weights.onnx");
+        Assert.Equal(0, CliRunner.Run("export", "--model", trained.Model, "--out", onnx, "--quiet").ExitCode);
+        var bytes = File.ReadAllBytes(onnx);
+        Array.Fill(bytes, (byte)0xFF, bytes.Length / 2, 32);   // the [784, 30] weights are most of the file
+        File.WriteAllBytes(onnx, bytes);
+        var output = trained.Tmp("nan-scores.csv");
+        var r = CliRunner.Run("score", "--model", onnx, "--input", SharedData.Mnist("t10k-images-idx3-ubyte.gz"), "--out", output);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("nan-weights.onnx' gives the non-finite score NaN for data row 1", r.Error);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void ATruncatedModelZipIsABadModelNamingTheFile()
     {
         var path = trained.Tmp("truncated.zip");
