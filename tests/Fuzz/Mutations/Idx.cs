@@ -7,9 +7,9 @@ public static class Idx
 {
     public static byte[] Header(Random rng, byte[] data, List<string> log)
     {
-        if (data.Length < 8) return Bytes.Any(rng, data, log);
+        int dims = data.Length < 4 ? 0 : Math.Clamp((int)data[3], 1, 3);
+        if (data.Length < 4 + 4 * dims + 1) return Bytes.Any(rng, data, log);   // an earlier cut left no whole header
         var d = (byte[])data.Clone();
-        int dims = Math.Clamp((int)d[3], 1, 3);
         switch (rng.Next(6))
         {
             case 0:   // another magic: the other IDX kind, another element type, another dimension count, garbage
