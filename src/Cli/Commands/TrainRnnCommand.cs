@@ -237,6 +237,11 @@ public static class TrainRnnCommand
             var g = group.ToArray();
             for (int i = g.Length - 1; i > 0; i--) { int j = rng.NextInt(i + 1); (g[i], g[j]) = (g[j], g[i]); }
             int nTest = (int)Math.Round(g.Length * testFraction);
+            // Else the test part lacks the label and ML.NET's evaluator fails ("AUC is not defined…") naming no file.
+            if (nTest < 1 || nTest == g.Length)
+                throw new Pipelines.Data.DataFormatException(path, $"label '{group.Key}'",
+                    $"it has {g.Length:N0} text{(g.Length == 1 ? "" : "s")}, too few for a split with training and test texts of every label.",
+                    "Give each label more texts, or fix the lines whose first field is not a label.");
             test.AddRange(g[..nTest]);
             train.AddRange(g[nTest..]);
         }

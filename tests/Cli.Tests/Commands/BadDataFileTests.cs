@@ -20,6 +20,13 @@ public sealed class BadDataFileTests(TrainedModel trained) : IClassFixture<Train
         return path;
     }
 
+    // The engine's predict on the model zip and ONNX Runtime's score on its export, on the same CSV.
+    private CliRunner.Result[] PredictAndScore(string csv) =>
+    [
+        CliRunner.Run("predict", "--model", trained.Model, "--input", csv, "--out", trained.Tmp("p.csv")),
+        CliRunner.Run("score", "--model", Onnx(), "--input", csv, "--out", trained.Tmp("s.csv")),
+    ];
+
     private string Onnx()
     {
         var onnx = trained.Tmp("bad-data.onnx");
@@ -49,11 +56,7 @@ public sealed class BadDataFileTests(TrainedModel trained) : IClassFixture<Train
     {
         // A longer row's extra cells were dropped and predict exited 0.
         var path = Csv($"row-of-{cells}.csv", r => r == 3 ? cells : Pixels);
-        foreach (var r in new[]
-        {
-            CliRunner.Run("predict", "--model", trained.Model, "--input", path, "--out", trained.Tmp("p.csv")),
-            CliRunner.Run("score", "--model", Onnx(), "--input", path, "--out", trained.Tmp("s.csv")),
-        })
+        foreach (var r in PredictAndScore(path))
         {
             Assert.Equal(2, r.ExitCode);
             Assert.Contains($"row-of-{cells}.csv', line 4: {cells} cells where the first data row has 784", r.Error);
@@ -66,11 +69,7 @@ public sealed class BadDataFileTests(TrainedModel trained) : IClassFixture<Train
         // Found by the fuzzer: ML.NET's TextLoader reads an empty cell as 0 unless told otherwise; it was scored.
         var path = trained.Tmp("empty-cell.csv");
         File.WriteAllLines(path, Enumerable.Range(0, 5).Select(r => string.Join(',', Enumerable.Range(0, Pixels).Select(c => r == 2 && c == 9 ? " " : "0.5"))));
-        foreach (var r in new[]
-        {
-            CliRunner.Run("predict", "--model", trained.Model, "--input", path, "--out", trained.Tmp("p.csv")),
-            CliRunner.Run("score", "--model", Onnx(), "--input", path, "--out", trained.Tmp("s.csv")),
-        })
+        foreach (var r in PredictAndScore(path))
         {
             Assert.Equal(2, r.ExitCode);
             Assert.Contains("empty-cell.csv', line 3, column 10: ' ' is not a number", r.Error);
@@ -91,14 +90,21 @@ public sealed class BadDataFileTests(TrainedModel trained) : IClassFixture<Train
     }
 
     [Fact]
+    public void ATextsFileWithALabelOfOneTextNamesTheFileAndLabel()
+    {
+        // Found by the fuzzer: the test part had no text of that label and ML.NET's evaluator said "AUC is not defined".
+        var path = trained.Tmp("one-spam.tsv");
+        File.WriteAllLines(path, [.. Enumerable.Range(0, 20).Select(i => $"ham\tsee you at {i}"), "spam\tWIN a prize now"]);
+        var r = CliRunner.Run("train", "rnn", "--task", "Text", "--text", path, "--hidden", "4", "--epochs", "1", "--out", trained.Tmp("rnn.zip"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("one-spam.tsv: label 'spam': it has 1 text, too few", r.Error);
+    }
+
+    [Fact]
     public void ACsvWhoseRowsAllHaveTheWrongWidthNamesTheFileNotOnlyTheColumn()
     {
         var path = Csv("narrow.csv", _ => 782);
-        foreach (var r in new[]
-        {
-            CliRunner.Run("predict", "--model", trained.Model, "--input", path, "--out", trained.Tmp("p.csv")),
-            CliRunner.Run("score", "--model", Onnx(), "--input", path, "--out", trained.Tmp("s.csv")),
-        })
+        foreach (var r in PredictAndScore(path))
         {
             Assert.Equal(2, r.ExitCode);
             Assert.Contains("narrow.csv", r.Error);
