@@ -185,6 +185,21 @@ public sealed class BadModelFileTests(TrainedModel trained) : IClassFixture<Trai
     }
 
     [Fact]
+    public void AChainHeaderWhoseLoaderNameIsDamagedIsABadModelNamingTheFile()
+    {
+        // Found by the fuzzer: ML.NET reads the chain's loader assembly name from the header and threw a FileLoadException
+        // ("The given assembly name was invalid."), exit 2 without the file's name.
+        var path = Rewritten("loader-name.zip", (zip, e, bytes) =>
+        {
+            if (e.FullName == "TransformerChain/Model.key") System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(293), 65536);
+            Copy(zip, e.FullName, bytes);
+        });
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("loader-name.zip", r.Error);
+    }
+
+    [Fact]
     public void ATruncatedModelZipIsABadModelNamingTheFile()
     {
         var path = trained.Tmp("truncated.zip");
