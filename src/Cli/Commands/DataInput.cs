@@ -108,12 +108,28 @@ public sealed class DataInput
         if (string.IsNullOrWhiteSpace(line)) throw new InvalidDataException($"--input '{path}' has no data rows.");
         char sep = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) || line.Contains('\t') ? '\t' : ',';
         int fields = line.Split(sep).Length;
+        CheckCellCounts(path, hasHeader, sep, fields);
         return ml.Data.LoadFromTextFile(path, new TextLoader.Options
         {
             Columns = [new TextLoader.Column("Features", DataKind.Single, 0, fields - 1)],
             Separators = [sep],
             HasHeader = hasHeader,
+            MissingRealsAsNaNs = true,   // else an empty cell is read as 0 and scored; as NaN it is an error naming it
         });
+    }
+
+    // ML.NET's TextLoader reads the first row's number of cells from every row, silently dropping the cells a longer
+    // row has and reading those a shorter row lacks as NaN: every data row must have as many cells as the first.
+    private static void CheckCellCounts(string path, bool hasHeader, char sep, int fields)
+    {
+        int lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (++lineNo == 1 && hasHeader || string.IsNullOrWhiteSpace(line)) continue;
+            int cells = line.AsSpan().Count(sep) + 1;
+            if (cells != fields)
+                throw new InvalidDataException($"--input '{path}', line {lineNo}: {cells:N0} cells where the first data row has {fields:N0}. Every row needs one cell per feature; fix or drop the line.");
+        }
     }
 
     /// <summary>

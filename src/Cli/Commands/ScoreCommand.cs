@@ -43,7 +43,7 @@ public static class ScoreCommand
                 c.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Rows:N0} rows, {p.Rows / Math.Max(p.Elapsed.TotalSeconds, 1e-9):N0} rows/s"));
             });
             OnnxScoringSummary summary;
-            try { summary = scorer.ScoreToCsv(view, r.GetValue(output)!, progress, ct); }
+            try { summary = CliErrors.OnUserData($"{loaded.Source} with --model '{r.GetValue(model)}'", () => scorer.ScoreToCsv(view, r.GetValue(output)!, progress, ct)); }
             catch (DlBook.Pipelines.Data.DataFormatException e) when (loaded.TextFile is not null
                 && System.Text.RegularExpressions.Regex.Match(e.Message, @"^Row (\d+) ") is { Success: true } m)
             {

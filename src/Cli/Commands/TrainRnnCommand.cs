@@ -209,11 +209,11 @@ public static class TrainRnnCommand
                 throw new Pipelines.Data.DataFormatException(path, $"line {i + 1}, column '{header[index]}'", $"'{(index < cells.Length ? cells[index] : "")}' is not a number.", "Fix or drop the line.");
         }
         int nTest = (int)Math.Round(values.Length * testFraction);
+        if (values.Length - nTest - (difference ? 1 : 0) < window + 1 || nTest < 1)
+            throw new Pipelines.Data.DataFormatException($"--series '{path}' has {values.Length} values: too few for --length {window} with --test-fraction {testFraction} (the training part needs a window plus one, the test part one value).");
         double naive = Math.Sqrt(Enumerable.Range(values.Length - nTest, nTest).Average(i => (double)(values[i] - values[i - 1]) * (values[i] - values[i - 1])));
         if (difference) values = Enumerable.Range(1, values.Length - 1).Select(i => values[i] - values[i - 1]).ToArray();
         int nTrain = values.Length - nTest;
-        if (nTrain < window + 1 || nTest < 1)
-            throw new ArgumentException($"'{path}' has {values.Length} values: too few for --length {window} with --test-fraction {testFraction} (the training part needs a window plus one).");
         float min = values[..nTrain].Min(), max = values[..nTrain].Max(), scale = max > min ? max - min : 1;
         var scaled = values.Select(v => (v - min) / scale).ToArray();
         var trainView = ml.Data.CreateWindows(ml.Data.LoadFromEnumerable(scaled[..nTrain].Select(v => new Value { V = v })), "V", window);
@@ -237,6 +237,11 @@ public static class TrainRnnCommand
             var g = group.ToArray();
             for (int i = g.Length - 1; i > 0; i--) { int j = rng.NextInt(i + 1); (g[i], g[j]) = (g[j], g[i]); }
             int nTest = (int)Math.Round(g.Length * testFraction);
+            // Else the test part lacks the label and ML.NET's evaluator fails ("AUC is not defined…") naming no file.
+            if (nTest < 1 || nTest == g.Length)
+                throw new Pipelines.Data.DataFormatException(path, $"label '{group.Key}'",
+                    $"it has {g.Length:N0} text{(g.Length == 1 ? "" : "s")}, too few for a split with training and test texts of every label.",
+                    "Give each label more texts, or fix the lines whose first field is not a label.");
             test.AddRange(g[..nTest]);
             train.AddRange(g[nTest..]);
         }

@@ -84,9 +84,10 @@ public static partial class CliErrors
     public static T OnUserData<T>(string source, Func<T> action)
     {
         try { return action(); }
-        catch (Exception e) when (IsMlNetDataError(e))
+        catch (Exception e) when (IsMlNetDataError(e) || e is SchemaException)
         {
-            throw new InvalidDataException($"{source}: {Describe(e)}", e);
+            // A schema that does not fit the model (a CSV of 782 columns, an IDX of 28 × 29 images) names the data too.
+            throw new DataFormatException($"{source}: {Describe(e)}", e);
         }
     }
 
@@ -103,6 +104,13 @@ public static partial class CliErrors
     [GeneratedRegex(@"\s*Actual value was [^ ]*\.?$")]
     private static partial Regex ActualValue();
 
-    private static Exception Unwrap(Exception e) =>
-        e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+    // ML.NET wraps what a data view's reader throws (in a TargetInvocationException, or an InvalidOperationException
+    // "Splitter/consolidator worker encountered exception while consuming source data"): the first of our own typed
+    // exceptions in the chain is the one that names the file and says what to do.
+    private static Exception Unwrap(Exception e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+            if (x.GetType().Namespace?.StartsWith("DlBook.", StringComparison.Ordinal) == true) return x;
+        return e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
+    }
 }

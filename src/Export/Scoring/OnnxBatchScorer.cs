@@ -99,7 +99,13 @@ public sealed class OnnxBatchScorer : IDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 runner.Run(x.AsMemory(), n);
-                onBatch(done, n, runner.Output(_scoreName));
+                var scores = runner.Output(_scoreName);
+                // The reader refuses non-finite features, so a non-finite score is the model's: never write it as a label.
+                for (int k = 0; k < scores.Length; k++)
+                    if (!float.IsFinite(scores[k]))
+                        throw new DataFormatException(string.Create(CultureInfo.InvariantCulture,
+                            $"ONNX model '{_session.ModelName}' gives the non-finite score {scores[k]} for data row {done + k / (scores.Length / n) + 1}, whose features are finite: its weights are damaged (or it diverged). Export the model again."));
+                onBatch(done, n, scores);
                 done += n;
             }
             return done;

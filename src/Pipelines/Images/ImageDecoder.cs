@@ -14,6 +14,9 @@ internal static class ImageDecoder
     private static readonly SKSamplingOptions Mitchell = new(SKCubicResampler.Mitchell);
     private static readonly SKSamplingOptions Nearest = new(SKFilterMode.Nearest);
 
+    /// <summary>Largest decoded image (RGBA bytes at the size decoded, after DCT scaling): 512 MiB, 134 megapixels.</summary>
+    public const long MaxDecodeBytes = 512L << 20;
+
     /// <summary>The number of values one image gives: 3 × Width × Height.</summary>
     public static int Size(ImagePixelsOptions o) => 3 * o.Width * o.Height;
 
@@ -40,6 +43,11 @@ internal static class ImageDecoder
         if (info.Width <= 0 || info.Height <= 0) return $"the image has no pixels ({info.Width} × {info.Height}).";
 
         var decodeSize = o.ScaledDecode ? ScaledSize(codec, info.Width, info.Height, o) : new SKSizeI(info.Width, info.Height);
+        // The header's size is the file's word: a damaged PNG can declare 557,556 × 4,470 pixels, whose 10 GB buffer
+        // size overflows SkiaSharp's int BytesSize (the decoder then wrote past a small buffer and crashed the process).
+        long decodeBytes = 4L * decodeSize.Width * decodeSize.Height;
+        if (decodeBytes > MaxDecodeBytes)
+            return $"the {format} header declares {info.Width:N0} × {info.Height:N0} pixels ({decodeBytes >> 20:N0} MiB to decode), more than the {MaxDecodeBytes >> 20:N0} MiB an image may take: the header is damaged or the image is too large.";
         var alpha = info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
         var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, alpha);
         var outInfo = new SKImageInfo(o.Width, o.Height, SKColorType.Rgba8888,

@@ -40,6 +40,12 @@ public sealed record ModelArchiveLimits
         }
         using (zip)
         {
+            // ZipArchive reads the central directory on first use of Entries: a damaged one throws there, not above.
+            try { _ = zip.Entries; }
+            catch (InvalidDataException e)
+            {
+                throw new ModelFormatException(path, $"its zip directory is damaged ({e.Message})", "Save or copy the model again.", e);
+            }
             if (zip.Entries.Count > MaxEntries)
                 throw Refuse(path, $"it has {zip.Entries.Count:N0} entries, more than the {MaxEntries:N0} a model zip may have");
             var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -57,12 +63,14 @@ public sealed record ModelArchiveLimits
                 // The compressed size cannot exceed the file, whatever the zip says.
                 long compressed = Math.Max(1, Math.Min(entry.CompressedLength, file.Length));
                 long read = 0;
+                var crc = new System.IO.Hashing.Crc32();
                 try
                 {
                     using var s = entry.Open();
                     int n;
                     while ((n = s.Read(buffer)) > 0)
                     {
+                        crc.Append(buffer.AsSpan(0, n));
                         read += n;
                         total += n;
                         if (read > MaxEntryBytes)
@@ -73,12 +81,15 @@ public sealed record ModelArchiveLimits
                             throw Refuse(path, $"its entry '{name}' expands more than {MaxCompressionRatio:N0}× ({compressed:N0} compressed bytes, over {read:N0} so far), as a zip bomb does");
                     }
                 }
-                catch (InvalidDataException e)
+                catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
                 {
                     throw new ModelFormatException(path, $"its entry '{name}' is damaged ({e.Message})", "Save or copy the model again.", e);
                 }
                 if (read != entry.Length)
                     throw new ModelFormatException(path, $"its entry '{name}' holds {read:N0} bytes but declares {entry.Length:N0}", "Save or copy the model again.");
+                // ZipArchive does not check the CRC: damaged deflate data can still decode, to other bytes (other weights).
+                if (crc.GetCurrentHashAsUInt32() != entry.Crc32)
+                    throw new ModelFormatException(path, $"its entry '{name}' is damaged (its CRC-32 is 0x{crc.GetCurrentHashAsUInt32():X8}, the zip says 0x{entry.Crc32:X8})", "Save or copy the model again.");
             }
         }
     }

@@ -41,8 +41,9 @@ public static class ModelFiles
             throw new ModelFormatException(path, $"it is not an ML.NET model zip that this version can read ({e.InnerException?.Message ?? e.Message})",
                 "Pass a model saved with mlContext.Model.Save or `dlbook train`.", e.InnerException ?? e);
         }
+        // IOException: EndOfStreamException, and the FileLoadException of a damaged loader assembly name in a header.
         catch (Exception e) when (e is FormatException or InvalidDataException or System.IO.InvalidDataException or InvalidOperationException or ArgumentException
-                                      or EndOfStreamException or NotSupportedException)
+                                      or IOException or NotSupportedException)
         {
             throw new ModelFormatException(path, $"it is not an ML.NET model zip that this version can read ({e.Message})",
                 "Pass a model saved with mlContext.Model.Save or `dlbook train`.", e);

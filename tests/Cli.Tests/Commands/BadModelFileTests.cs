@@ -127,6 +127,79 @@ public sealed class BadModelFileTests(TrainedModel trained) : IClassFixture<Trai
     }
 
     [Fact]
+    public void AZipWhoseEndRecordMiscountsItsEntriesIsABadModelNamingTheFile()
+    {
+        // Found by the fuzzer: ZipArchive throws reading Entries (after the constructor), which the check did not catch.
+        var bytes = File.ReadAllBytes(trained.Model);
+        int end = bytes.AsSpan().LastIndexOf("PK\u0005\u0006"u8);
+        bytes[end + 8]++;    // entries on this disk
+        bytes[end + 10]++;   // entries in all
+        var path = trained.Tmp("miscounted.zip");
+        File.WriteAllBytes(path, bytes);
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("miscounted.zip", r.Error);
+        Assert.Contains("zip directory is damaged", r.Error);
+    }
+
+    [Fact]
+    public void AnEntryWhoseBytesNoLongerMatchItsCrcIsABadModelNamingTheEntry()
+    {
+        // Found by the fuzzer: ZipArchive does not check CRCs, so damaged deflate data decoded to other weights and the
+        // NaN scores they gave were blamed on the input's first row. Stored entries make the damage certain to decode.
+        const string weights = "TransformerChain/Transform_001/weights.safetensors";
+        var path = Rewritten("flipped.zip", (zip, e, bytes) =>
+        {
+            using var s = zip.CreateEntry(e.FullName, CompressionLevel.NoCompression).Open();
+            s.Write(bytes);
+        });
+        var file = File.ReadAllBytes(path);
+        using (var zip = ZipFile.OpenRead(path))
+        {
+            var entry = zip.GetEntry(weights)!;
+            Assert.Equal(entry.Length, entry.CompressedLength);
+        }
+        int at = file.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(weights)) + weights.Length + 4000;   // inside its data
+        file[at] ^= 0x40;
+        File.WriteAllBytes(path, file);
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("flipped.zip", r.Error);
+        Assert.Contains($"'{weights}' is damaged (its CRC-32", r.Error);
+    }
+
+    [Fact]
+    public void AnOnnxModelWhoseWeightsAreNaNIsRefusedNamingItNotWrittenAsPredictions()
+    {
+        // Found by the fuzzer: 32 bytes of 0xFF in the first layer's weights, and score wrote rows of NaN with exit 0.
+        var onnx = trained.Tmp("nan-weights.onnx");
+        Assert.Equal(0, CliRunner.Run("export", "--model", trained.Model, "--out", onnx, "--quiet").ExitCode);
+        var bytes = File.ReadAllBytes(onnx);
+        Array.Fill(bytes, (byte)0xFF, bytes.Length / 2, 32);   // the [784, 30] weights are most of the file
+        File.WriteAllBytes(onnx, bytes);
+        var output = trained.Tmp("nan-scores.csv");
+        var r = CliRunner.Run("score", "--model", onnx, "--input", SharedData.Mnist("t10k-images-idx3-ubyte.gz"), "--out", output);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("nan-weights.onnx' gives the non-finite score NaN for data row 1", r.Error);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void AChainHeaderWhoseLoaderNameIsDamagedIsABadModelNamingTheFile()
+    {
+        // Found by the fuzzer: ML.NET reads the chain's loader assembly name from the header and threw a FileLoadException
+        // ("The given assembly name was invalid."), exit 2 without the file's name.
+        var path = Rewritten("loader-name.zip", (zip, e, bytes) =>
+        {
+            if (e.FullName == "TransformerChain/Model.key") System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(293), 65536);
+            Copy(zip, e.FullName, bytes);
+        });
+        var r = Evaluate(path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("loader-name.zip", r.Error);
+    }
+
+    [Fact]
     public void ATruncatedModelZipIsABadModelNamingTheFile()
     {
         var path = trained.Tmp("truncated.zip");

@@ -31,7 +31,7 @@ public sealed class BadImageTests : IDisposable
         return TestImages.Write(_dir, name, TestImages.Encode(bmp, SKEncodedImageFormat.Png));
     }
 
-    public static TheoryData<string> BadCases => ["truncated", "corrupt", "scan-damaged", "png-damaged", "empty", "text", "missing", "empty-path"];
+    public static TheoryData<string> BadCases => ["truncated", "corrupt", "scan-damaged", "png-damaged", "png-huge-header", "empty", "text", "missing", "empty-path"];
 
     private string Bad(string kind)
     {
@@ -58,6 +58,18 @@ public sealed class BadImageTests : IDisposable
                     for (int i = png.Length / 2; i < png.Length / 2 + 64; i++) png[i] = (byte)rnd.Next(256);
                     return TestImages.Write(_dir, "damaged.png", png);
                 }
+            case "png-huge-header":
+                // Found by the fuzzer: three bits flipped in IHDR (its CRC made to match) make a 500 × 374 PNG declare
+                // 557,556 × 4,470 pixels; decoding it wrote past a buffer and crashed the process.
+                using (var bmp = TestImages.Bitmap(500, 374, (x, y) => ((byte)x, (byte)y, 0)))
+                {
+                    var png = TestImages.Encode(bmp, SKEncodedImageFormat.Png);
+                    png[17] ^= 0x08;
+                    png[18] ^= 0x80;
+                    png[22] ^= 0x10;
+                    DlBook.TestSupport.PngChunks.FixCrc(png, 8);
+                    return TestImages.Write(_dir, "huge.png", png);
+                }
             case "empty": return TestImages.Write(_dir, "empty.jpg", []);
             case "text": return TestImages.Write(_dir, "notes.jpg", "These are notes, not a photo.\n"u8.ToArray());
             case "missing": return Path.Combine(_dir, "never-written.jpg");
@@ -72,6 +84,7 @@ public sealed class BadImageTests : IDisposable
         "corrupt" => "not an image",
         "scan-damaged" => "JPEG data is corrupt",
         "png-damaged" => "PNG data is corrupt",
+        "png-huge-header" => "header declares 557,556 × 4,470 pixels",
         "empty" => "empty (0 bytes)",
         "text" => "not an image",
         "missing" => "does not exist",
