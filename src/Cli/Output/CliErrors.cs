@@ -110,7 +110,11 @@ public static partial class CliErrors
     private static Exception Unwrap(Exception e)
     {
         for (var x = e; x is not null; x = x.InnerException)
+        {
             if (x.GetType().Namespace?.StartsWith("DlBook.", StringComparison.Ordinal) == true) return x;
+            // Only through wrappers: an exception of ours that names the flag (ArgumentException("--prime: …", inner)) stays.
+            if (x is not (System.Reflection.TargetInvocationException or InvalidOperationException or AggregateException)) break;
+        }
         return e is System.Reflection.TargetInvocationException { InnerException: { } inner } ? inner : e;
     }
 }
