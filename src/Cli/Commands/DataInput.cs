@@ -136,7 +136,7 @@ public sealed class DataInput
     /// Why data row <paramref name="row"/> (0-based) of a CSV/TSV read by <see cref="Load"/> gave no finite score: ML.NET's
     /// TextLoader reads a cell it cannot parse as NaN, so the cell is looked up in the file to name it.
     /// </summary>
-    public static InvalidDataException NotANumber(LoadedData data, long row)
+    public static InvalidDataException NotANumber(LoadedData data, long row, string? model = null)
     {
         var path = data.TextFile!;
         long seen = 0;
@@ -151,7 +151,10 @@ public sealed class DataInput
             for (int j = 0; j < fields.Length; j++)
                 if (!float.TryParse(fields[j], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) || !float.IsFinite(v))
                     return new InvalidDataException($"--input '{path}', line {lineNo}, column {j + 1}: '{fields[j]}' is not a number. Every column is a feature; fix the cell (or pass --has-header for a header row).");
-            return new InvalidDataException($"--input '{path}', line {lineNo}: the row gives no finite score (a feature is missing or out of range).");
+            // Every cell is a finite number, so the non-finite score is the model's own.
+            return model is null
+                ? new InvalidDataException($"--input '{path}', line {lineNo}: the row gives no finite score (a feature is missing or out of range).")
+                : new InvalidDataException($"--model '{model}' gives no finite score for --input '{path}', line {lineNo}, whose features are all finite numbers: the model's weights are damaged (or it diverged). Train or export it again.");
         }
         return new InvalidDataException($"--input '{path}': data row {row + 1} gives no finite score (a feature is missing or not a number).");
     }

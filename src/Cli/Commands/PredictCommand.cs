@@ -39,7 +39,7 @@ public static class PredictCommand
             {
                 var scoring = ModelSteps.ForScoring(m, loaded.View.Schema);
                 // A CSV cell TextLoader cannot parse becomes NaN; fail naming it rather than write NaN predictions.
-                Action<long>? onNaN = loaded.TextFile is null ? null : row => throw DataInput.NotANumber(loaded, row);
+                Action<long>? onNaN = loaded.TextFile is null ? null : row => throw DataInput.NotANumber(loaded, row, modelPath);
                 return PredictionsCsv.Write(scoring.Transform(loaded.View), network, outPath, onNaN);
             });
             double seconds = clock.Elapsed.TotalSeconds;

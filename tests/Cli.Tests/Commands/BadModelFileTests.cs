@@ -185,6 +185,27 @@ public sealed class BadModelFileTests(TrainedModel trained) : IClassFixture<Trai
     }
 
     [Fact]
+    public void AModelZipWhoseWeightsAreNaNIsNamedByPredictNotTheInput()
+    {
+        // Found by the long fuzz run (model-zip #93, seed 7): finite features, a non-finite score, and the message blamed --input.
+        var ml = new Microsoft.ML.MLContext();
+        var chain = (Microsoft.ML.Data.TransformerChain<Microsoft.ML.ITransformer>)DlBook.Trainers.Packaging.ModelFiles.Load(ml, trained.Model, out var schema);
+        var network = chain.OfType<DlBook.Trainers.Networks.NetworkTransformer>().Single();
+        network.Model.Network.Parameters[0].Value.Span.Fill(float.NaN);
+        var model = trained.Tmp("nan-weights.zip");
+        DlBook.Trainers.Packaging.ModelFiles.Save(ml, chain, schema, model);
+        var csv = trained.Tmp("finite.csv");
+        File.WriteAllText(csv, string.Join(",", Enumerable.Repeat("0.5", 784)) + "\n");
+        var output = trained.Tmp("nan-predictions.csv");
+        var r = CliRunner.Run("predict", "--model", model, "--input", csv, "--out", output);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--model '", r.Error);
+        Assert.Contains("nan-weights.zip' gives no finite score", r.Error);
+        Assert.Contains("damaged", r.Error);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void AChainHeaderWhoseLoaderNameIsDamagedIsABadModelNamingTheFile()
     {
         // Found by the fuzzer: ML.NET reads the chain's loader assembly name from the header and threw a FileLoadException
