@@ -96,7 +96,12 @@ public static class SafeTensors
             if (end > data.Length)
                 throw new SafeTensorsFormatException($"tensor '{name}' ends at byte {end} of a data section of {data.Length} bytes (the file is truncated)");
             ranges.Add((begin, end, name));
-            tensors[name] = (ReadFloats(data.Slice((int)begin, (int)(end - begin))), shape);
+            var values = ReadFloats(data.Slice((int)begin, (int)(end - begin)));
+            int bad = IndexOfNonFinite(values);
+            if (bad >= 0)
+                throw new SafeTensorsFormatException(
+                    $"tensor '{name}' holds the non-finite value {values[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} at element {bad}: the weights are damaged (or were saved from a diverged run); retrain or restore the file");
+            tensors[name] = (values, shape);
         }
         ranges.Sort((a, b) => a.Begin.CompareTo(b.Begin));
         for (int i = 1; i < ranges.Count; i++)
@@ -124,6 +129,13 @@ public static class SafeTensors
         {
             throw new SafeTensorsFormatException($"tensor '{name}' has a non-integer shape or offset");
         }
+    }
+
+    private static int IndexOfNonFinite(float[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
     }
 
     private static void WriteFloats(Stream stream, float[] values)

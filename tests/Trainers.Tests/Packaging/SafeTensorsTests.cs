@@ -66,4 +66,16 @@ public class SafeTensorsTests
         var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Read(buf));
         Assert.Contains("header claims", e.Message);
     }
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    [InlineData(float.NegativeInfinity, "-Infinity")]
+    public void ReaderRefusesNonFiniteWeightsNamingTheTensorAndElement(float value, string shown)
+    {
+        // Found by the long fuzz run: a model zip with NaN weights loaded, then every prediction was NaN and the message blamed the input.
+        var buf = HandBuilt("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]}}", 1f, value, 2f);
+        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Read(buf));
+        Assert.Contains("tensor 'w'", e.Message);
+        Assert.Contains($"non-finite value {shown} at element 1", e.Message);
+    }
 }
