@@ -92,6 +92,29 @@ public static class Gemm
             GemmParallel.Run(isa, ForceThreads > 0 ? ForceThreads : maxThreads, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
+    /// <summary>
+    /// C[m×n] = α·op(A)·op(B) + β·C on the calling thread, with op(B) also given packed (<paramref name="packed"/>,
+    /// from the same B): the bits of <see cref="Multiply(Transpose, Transpose, int, int, int, float, float*, int, float*, int, float, float*, int)"/>
+    /// single-threaded, without packing B again. Problems the no-pack path takes still take it (reading B as stored).
+    /// </summary>
+    internal static unsafe void MultiplyPrepacked(Transpose transA, Transpose transB, int m, float alpha, float* a, int lda,
+        float* b, int ldb, GemmPackedB packed, float beta, float* c, int ldc)
+    {
+        int n = packed.N, k = packed.K;
+        if (m <= 0 || n <= 0)
+            return;
+        if (k == 0 || alpha == 0)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+
+        if (packed.Isa == GemmIsa.Avx512 && GemmSmall.Accepts(transA, transB, m, n, k))
+            GemmSmall.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else
+            GemmPacked.RunPrepacked(packed, transA, m, alpha, a, lda, beta, c, ldc);
+    }
+
     /// <summary>C = β·C, with β = 0 writing zeros even over NaN.</summary>
     private static unsafe void ScaleC(int m, int n, float beta, float* c, int ldc)
     {

@@ -128,6 +128,31 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(PathsAndTransposes))]
+    public unsafe void PrepackedBMatchesReferenceAndGivesTheBitsOfTheOrdinaryCall(string isa, Transpose ta, Transpose tb)
+    {
+        // The recurrent layers pack R once and multiply it by every step's state: same bits as packing it each call,
+        // across KC slices (k > 256), NC panels (n > 1024), ragged NR tails, and a buffer reused for a smaller B.
+        var packed = new GemmPackedB();
+        int seed = 900;
+        foreach (var (m, n, k) in new[] { (16, 1100, 300), (7, 33, 257), (16, 256, 1024), (1, 40, 5), (30, 512, 128), (13, 1, 600) })
+        {
+            var problem = new GemmProblem(ta, tb, m, n, k, seed % 2 == 0 ? 1f : -0.5f, seed % 3 == 0 ? 0f : 1f, seed++, pad: 3);
+            var ordinary = Run(isa, 1, problem);
+            var c = (float[])problem.C.Clone();
+            fixed (float* pa = problem.A)
+            fixed (float* pb = problem.B)
+            fixed (float* pc = c)
+            {
+                packed.Pack(Enum.Parse<GemmIsa>(isa), tb, pb, problem.Ldb, k, n);
+                Gemm.MultiplyPrepacked(ta, tb, m, problem.Alpha, pa, problem.Lda, pb, problem.Ldb, packed, problem.Beta, pc, problem.Ldc);
+            }
+            problem.AssertMatchesReference(c);
+            Assert.Equal(ordinary, c);
+        }
+    }
+
     [Fact]
     public void BetaZeroOverwritesNaNAndZeroKScalesC()
     {

@@ -12,19 +12,10 @@ internal static unsafe class GemmPacked
     public static void Run(GemmIsa isa, Transpose transA, Transpose transB, int m, int n, int k,
         float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        delegate*<int, float*, float*, float*, int, int, int, float, float, void> kernel;
-        int mr, nr;
-        switch (isa)
-        {
-            case GemmIsa.Avx512: kernel = &MicroKernel512.Run; mr = MicroKernel512.MR; nr = MicroKernel512.NR; break;
-            case GemmIsa.Avx2: kernel = &MicroKernel256.Run; mr = MicroKernel256.MR; nr = MicroKernel256.NR; break;
-            default: kernel = &MicroKernel128.Run; mr = MicroKernel128.MR; nr = MicroKernel128.NR; break;
-        }
-
-        bool useAvx = isa != GemmIsa.Vector128 && Avx.IsSupported;
+        var kernel = Kernel(isa, out int mr, out int nr);
+        bool useAvx = UseAvx(isa);
         var buffers = GemmBuffers.ForCurrentThread();
-        float* pa = buffers.A, pb = buffers.B;
-        const int KC = GemmBlocking.KC, MC = GemmBlocking.MC, NC = GemmBlocking.NC, AS = GemmBlocking.AStride;
+        const int KC = GemmBlocking.KC, NC = GemmBlocking.NC;
 
         for (int jc = 0; jc < n; jc += NC)
         {
@@ -32,25 +23,67 @@ internal static unsafe class GemmPacked
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                float betaHere = pc == 0 ? beta : 1f;
-                GemmPacking.PackB(transB, b, ldb, pc, jc, kc, nc, nr, useAvx, pb);
-                for (int ic = 0; ic < m; ic += MC)
+                GemmPacking.PackB(transB, b, ldb, pc, jc, kc, nc, nr, useAvx, buffers.B);
+                Block(kernel, mr, nr, useAvx, transA, m, a, lda, jc, pc, kc, nc, buffers.B, alpha, pc == 0 ? beta : 1f, c, ldc, buffers.A);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same product with B packed beforehand (<see cref="GemmPackedB"/>), for many products against one B: the
+    /// arithmetic, and so every bit of C, is that of <see cref="Run"/>.
+    /// </summary>
+    public static void RunPrepacked(GemmPackedB packed, Transpose transA, int m, float alpha, float* a, int lda, float beta, float* c, int ldc)
+    {
+        var kernel = Kernel(packed.Isa, out int mr, out int nr);
+        bool useAvx = UseAvx(packed.Isa);
+        var buffers = GemmBuffers.ForCurrentThread();
+        int n = packed.N, k = packed.K;
+        const int KC = GemmBlocking.KC, NC = GemmBlocking.NC;
+        float* pb = packed.Pointer;
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                Block(kernel, mr, nr, useAvx, transA, m, a, lda, jc, pc, kc, nc, pb + packed.Offset(jc, pc), alpha, pc == 0 ? beta : 1f, c, ldc, buffers.A);
+            }
+        }
+    }
+
+    // One packed KC×NC panel of B against every MC block of A.
+    private static void Block(delegate*<int, float*, float*, float*, int, int, int, float, float, void> kernel, int mr, int nr, bool useAvx,
+        Transpose transA, int m, float* a, int lda, int jc, int pc, int kc, int nc, float* pb, float alpha, float beta, float* c, int ldc, float* pa)
+    {
+        const int MC = GemmBlocking.MC, AS = GemmBlocking.AStride;
+        for (int ic = 0; ic < m; ic += MC)
+        {
+            int mc = Math.Min(MC, m - ic);
+            GemmPacking.PackA(transA, a, lda, ic, pc, mc, kc, mr, useAvx, pa);
+            float* cBlock = c + (long)ic * ldc + jc;
+            for (int jr = 0; jr < nc; jr += nr)
+            {
+                int nv = Math.Min(nr, nc - jr);
+                float* bPanel = pb + (long)jr * kc;
+                for (int ir = 0; ir < mc; ir += mr)
                 {
-                    int mc = Math.Min(MC, m - ic);
-                    GemmPacking.PackA(transA, a, lda, ic, pc, mc, kc, mr, useAvx, pa);
-                    float* cBlock = c + (long)ic * ldc + jc;
-                    for (int jr = 0; jr < nc; jr += nr)
-                    {
-                        int nv = Math.Min(nr, nc - jr);
-                        float* bPanel = pb + (long)jr * kc;
-                        for (int ir = 0; ir < mc; ir += mr)
-                        {
-                            int mv = Math.Min(mr, mc - ir);
-                            kernel(kc, pa + ir * AS, bPanel, cBlock + (long)ir * ldc + jr, ldc, mv, nv, alpha, betaHere);
-                        }
-                    }
+                    int mv = Math.Min(mr, mc - ir);
+                    kernel(kc, pa + ir * AS, bPanel, cBlock + (long)ir * ldc + jr, ldc, mv, nv, alpha, beta);
                 }
             }
         }
     }
+
+    internal static delegate*<int, float*, float*, float*, int, int, int, float, float, void> Kernel(GemmIsa isa, out int mr, out int nr)
+    {
+        switch (isa)
+        {
+            case GemmIsa.Avx512: (mr, nr) = (MicroKernel512.MR, MicroKernel512.NR); return &MicroKernel512.Run;
+            case GemmIsa.Avx2: (mr, nr) = (MicroKernel256.MR, MicroKernel256.NR); return &MicroKernel256.Run;
+            default: (mr, nr) = (MicroKernel128.MR, MicroKernel128.NR); return &MicroKernel128.Run;
+        }
+    }
+
+    internal static bool UseAvx(GemmIsa isa) => isa != GemmIsa.Vector128 && Avx.IsSupported;
 }

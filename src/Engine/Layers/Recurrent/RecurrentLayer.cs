@@ -33,6 +33,10 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private readonly Tensor _finalCell;
     private readonly float[] _biasRow;
     private readonly float[] _rt;
+    // The per-step product's B (Rᵀ forward, R backward) packed once per time loop when the packed GEMM takes the
+    // step's product; null when the no-pack path does (small H, or one row at a time as in generation).
+    private readonly GemmPackedB _packedB = new();
+    private GemmPackedB? _partPacked;
     private double[] _norms = [];
     // ‖∂C/∂h_t‖² per row and step, summed over rows in row order after the loop (so parts need not share a sum).
     private double[] _rowNorms = [];
@@ -338,8 +342,36 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         (_partBackward, _partDirection, _partBatch, _partSteps, _partLengths, _partOutputGradient) = (backward, d, batch, steps, lengths, outputGradient);
         long work = (long)batch * steps * GateBlocks * Units * Units;
         int parts = Kernels.SampleParallel.Parts(batch / MinRowsPerPart, work);
+        _partPacked = PackStepOperand(backward, d, (batch + parts - 1) / parts);
         Kernels.SampleParallel.Run(this, parts);
         _partOutputGradient = null;
+    }
+
+    // Packs the per-step product's B when the largest part's product would take the packed GEMM, which would
+    // otherwise pack the same B again at every step.
+    private GemmPackedB? PackStepOperand(bool backward, int d, int rows)
+    {
+        int h = Units, gh = GateBlocks * Units;
+        int n = backward ? h : gh, k = backward ? gh : h;
+        var isa = Gemm.ActiveIsa;
+        if (isa == GemmIsa.Avx512 && GemmSmall.Accepts(Transpose.No, Transpose.No, rows, n, k)) return null;
+        if (backward)
+        {
+            fixed (float* pr = Recurrence.Value.Span.Slice(d * gh * h, gh * h)) _packedB.Pack(isa, Transpose.No, pr, h, k, n);
+        }
+        else
+        {
+            fixed (float* prt = _rt) _packedB.Pack(isa, Transpose.No, prt, gh, k, n);
+        }
+        return _packedB;
+    }
+
+    // One step's product C = A·B (+ C when accumulate) for rows of A, with B packed beforehand when that pays.
+    private void StepProduct(int rows, float* a, int lda, float* b, int ldb, int n, int k, bool accumulate, float* c, int ldc)
+    {
+        float beta = accumulate ? 1f : 0f;
+        if (_partPacked is { } packed) Gemm.MultiplyPrepacked(Transpose.No, Transpose.No, rows, 1f, a, lda, b, ldb, packed, beta, c, ldc);
+        else Gemm.Multiply(Transpose.No, Transpose.No, rows, n, k, 1f, a, lda, b, ldb, beta, c, ldc);
     }
 
     // Below this many rows per part the per-step GEMM gets too short to keep its tiles busy.
@@ -370,7 +402,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         {
             for (int s = 0; s < steps; s++)
             {
-                Gemm.Multiply(Transpose.No, Transpose.No, hi - lo, gh, h, 1f, ph + ((long)lo * p + s) * h, p * h, prt, gh, 0f, prec + (long)lo * gh, gh);
+                StepProduct(hi - lo, ph + ((long)lo * p + s) * h, p * h, prt, gh, gh, h, accumulate: false, prec + (long)lo * gh, gh);
                 for (int b = lo; b < hi; b++)
                 {
                     long row = (long)b * p + s;
@@ -562,7 +594,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                     BackwardRow(pg + row * gh, hPrev, hPrev + h, HasCell ? pc + row * h : null, HasAux ? pa + row * h : null,
                         dh, HasCell ? pdc + (long)b * h : null, dxg, drg, h);
                 }
-                Gemm.Multiply(Transpose.No, Transpose.No, hi - lo, h, gh, 1f, pdrg + ((long)lo * p + s) * gh, p * gh, pr, h, 1f, pdh + (long)lo * h, h);
+                StepProduct(hi - lo, pdrg + ((long)lo * p + s) * gh, p * gh, pr, h, h, gh, accumulate: true, pdh + (long)lo * h, h);
             }
         }
     }

@@ -18,6 +18,9 @@ public class RecurrentReferenceTests
     [InlineData(LayerKinds.Gru, false, 1, 23, 19, false, true, "", true, 0)]
     [InlineData(LayerKinds.Gru, false, 5, 23, 7, true, false, "23,0,5,1,17", true, 0)]
     [InlineData(LayerKinds.Gru, false, 5, 23, 19, true, true, "20,3,23,0,9", false, 4)]
+    // Wide enough that each step's product takes the packed GEMM with R packed once per time loop (forward and backward).
+    [InlineData(LayerKinds.Lstm, false, 28, 4, 200, true, true, "", true, 0)]
+    [InlineData(LayerKinds.Gru, false, 28, 3, 260, false, false, "", false, 0)]
     public void FastLayerMatchesTheScalarReference(string kind, bool relu, int batch, int steps, int units, bool bidirectional,
         bool returnSequences, string lengthText, bool initialState, int bptt)
     {
