@@ -84,6 +84,7 @@ def kernel(name, vec, width, mr, nvec, isa_doc):
         f.write("\n".join(L) + "\n")
 
 kernel("MicroKernel512", "Vector512", 16, 12, 2, "AVX-512")
+kernel("MicroKernel512Rows8", "Vector512", 16, 8, 2, "AVX-512, 8-row")
 kernel("MicroKernel256", "Vector256", 8, 6, 2, "AVX2+FMA")
 kernel("MicroKernel128", "Vector128", 4, 4, 2, "Vector128")
 

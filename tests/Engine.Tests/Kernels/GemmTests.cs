@@ -153,6 +153,25 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(40)]
+    public void EightRowTilesGiveTheBitsOfTwelveRowTiles(int m)
+    {
+        // 16, 32 and 40 rows take 8-row tiles on AVX-512 (12-row tiles would compute 24, 36 and 48); 48 rows take
+        // 12-row tiles. The rows the two problems share must agree to the bit.
+        const int n = 300, k = 700, ldc = n, tallRows = 48;
+        var rng = new System.Random(m);
+        var a = Enumerable.Range(0, tallRows * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var tall = new float[tallRows * ldc];
+        var shorter = new float[m * ldc];
+        Gemm.Multiply(Transpose.No, Transpose.No, tallRows, n, k, 1f, a, k, b, n, 0f, tall, ldc);
+        Gemm.Multiply(Transpose.No, Transpose.No, m, n, k, 1f, a, k, b, n, 0f, shorter, ldc);
+        Assert.Equal(tall.AsSpan(0, m * ldc).ToArray(), shorter);
+    }
+
     [Fact]
     public void BetaZeroOverwritesNaNAndZeroKScalesC()
     {

@@ -12,7 +12,7 @@ internal static unsafe class GemmPacked
     public static void Run(GemmIsa isa, Transpose transA, Transpose transB, int m, int n, int k,
         float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
     {
-        var kernel = Kernel(isa, out int mr, out int nr);
+        Kernel(isa, out _, out int nr);
         bool useAvx = UseAvx(isa);
         var buffers = GemmBuffers.ForCurrentThread();
         const int KC = GemmBlocking.KC, NC = GemmBlocking.NC;
@@ -24,7 +24,7 @@ internal static unsafe class GemmPacked
             {
                 int kc = Math.Min(KC, k - pc);
                 GemmPacking.PackB(transB, b, ldb, pc, jc, kc, nc, nr, useAvx, buffers.B);
-                Block(kernel, mr, nr, useAvx, transA, m, a, lda, jc, pc, kc, nc, buffers.B, alpha, pc == 0 ? beta : 1f, c, ldc, buffers.A);
+                Block(isa, nr, useAvx, transA, m, a, lda, jc, pc, kc, nc, buffers.B, alpha, pc == 0 ? beta : 1f, c, ldc, buffers.A);
             }
         }
     }
@@ -35,7 +35,8 @@ internal static unsafe class GemmPacked
     /// </summary>
     public static void RunPrepacked(GemmPackedB packed, Transpose transA, int m, float alpha, float* a, int lda, float beta, float* c, int ldc)
     {
-        var kernel = Kernel(packed.Isa, out int mr, out int nr);
+        var isa = packed.Isa;
+        Kernel(isa, out _, out int nr);
         bool useAvx = UseAvx(packed.Isa);
         var buffers = GemmBuffers.ForCurrentThread();
         int n = packed.N, k = packed.K;
@@ -47,19 +48,20 @@ internal static unsafe class GemmPacked
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                Block(kernel, mr, nr, useAvx, transA, m, a, lda, jc, pc, kc, nc, pb + packed.Offset(jc, pc), alpha, pc == 0 ? beta : 1f, c, ldc, buffers.A);
+                Block(isa, nr, useAvx, transA, m, a, lda, jc, pc, kc, nc, pb + packed.Offset(jc, pc), alpha, pc == 0 ? beta : 1f, c, ldc, buffers.A);
             }
         }
     }
 
     // One packed KC×NC panel of B against every MC block of A.
-    private static void Block(delegate*<int, float*, float*, float*, int, int, int, float, float, void> kernel, int mr, int nr, bool useAvx,
+    private static void Block(GemmIsa isa, int nr, bool useAvx,
         Transpose transA, int m, float* a, int lda, int jc, int pc, int kc, int nc, float* pb, float alpha, float beta, float* c, int ldc, float* pa)
     {
         const int MC = GemmBlocking.MC, AS = GemmBlocking.AStride;
         for (int ic = 0; ic < m; ic += MC)
         {
             int mc = Math.Min(MC, m - ic);
+            var kernel = Kernel(isa, mc, out int mr);
             GemmPacking.PackA(transA, a, lda, ic, pc, mc, kc, mr, useAvx, pa);
             float* cBlock = c + (long)ic * ldc + jc;
             for (int jr = 0; jr < nc; jr += nr)
@@ -74,6 +76,21 @@ internal static unsafe class GemmPacked
             }
         }
     }
+
+    // The micro-kernel for a block of mc rows: AVX-512 takes 8-row tiles where 12-row ones would pad more (16 or 32
+    // rows, as a recurrent step's half batch: 12-row tiles compute 24 or 36). Every tile does the same arithmetic
+    // per element, so the choice never changes a bit.
+    private static delegate*<int, float*, float*, float*, int, int, int, float, float, void> Kernel(GemmIsa isa, int mc, out int mr)
+    {
+        if (isa == GemmIsa.Avx512 && RoundUp(mc, MicroKernel512Rows8.MR) < RoundUp(mc, MicroKernel512.MR))
+        {
+            mr = MicroKernel512Rows8.MR;
+            return &MicroKernel512Rows8.Run;
+        }
+        return Kernel(isa, out mr, out _);
+    }
+
+    private static int RoundUp(int x, int r) => (x + r - 1) / r * r;
 
     internal static delegate*<int, float*, float*, float*, int, int, int, float, float, void> Kernel(GemmIsa isa, out int mr, out int nr)
     {
