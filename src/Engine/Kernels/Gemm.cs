@@ -93,12 +93,12 @@ public static class Gemm
     }
 
     /// <summary>
-    /// C[m×n] = α·op(A)·op(B) + β·C on the calling thread, with op(B) also given packed (<paramref name="packed"/>,
-    /// from the same B): the bits of <see cref="Multiply(Transpose, Transpose, int, int, int, float, float*, int, float*, int, float, float*, int)"/>
-    /// single-threaded, without packing B again. Problems the no-pack path takes still take it (reading B as stored).
+    /// C[m×n] = α·op(A)·op(B) + β·C on the calling thread with op(B) packed beforehand (<paramref name="packed"/>):
+    /// always the packed micro-kernels, so the bits are those of the packed path of
+    /// <see cref="Multiply(Transpose, Transpose, int, int, int, float, float*, int, float*, int, float, float*, int)"/>
+    /// (which small problems do not take), without packing B again.
     /// </summary>
-    internal static unsafe void MultiplyPrepacked(Transpose transA, Transpose transB, int m, float alpha, float* a, int lda,
-        float* b, int ldb, GemmPackedB packed, float beta, float* c, int ldc)
+    internal static unsafe void MultiplyPrepacked(Transpose transA, int m, float alpha, float* a, int lda, GemmPackedB packed, float beta, float* c, int ldc)
     {
         int n = packed.N, k = packed.K;
         if (m <= 0 || n <= 0)
@@ -109,10 +109,7 @@ public static class Gemm
             return;
         }
 
-        if (packed.Isa == GemmIsa.Avx512 && GemmSmall.Accepts(transA, transB, m, n, k))
-            GemmSmall.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        else
-            GemmPacked.RunPrepacked(packed, transA, m, alpha, a, lda, beta, c, ldc);
+        GemmPacked.RunPrepacked(packed, transA, m, alpha, a, lda, beta, c, ldc);
     }
 
     /// <summary>C = β·C, with β = 0 writing zeros even over NaN.</summary>
