@@ -13,11 +13,16 @@ namespace DlBook.Cli.Commands;
 public sealed class DataInput
 {
     private readonly string _defaultSplit;
+    private readonly bool _withImages;
 
-    /// <summary>Creates the options; <paramref name="defaultSplit"/> is the split of --data when --split is not given.</summary>
-    public DataInput(string defaultSplit)
+    /// <summary>
+    /// Creates the options; <paramref name="defaultSplit"/> is the split of --data when --split is not given. Without
+    /// <paramref name="withImagesOption"/> the command defines --images itself and passes an IDX file to <see cref="Load"/>.
+    /// </summary>
+    public DataInput(string defaultSplit, bool withImagesOption = true)
     {
         _defaultSplit = defaultSplit;
+        _withImages = withImagesOption;
         Split = new Option<string>("--split")
         {
             Description = "Which split of --data: train or test.",
@@ -48,7 +53,7 @@ public sealed class DataInput
     {
         command.Options.Add(DataSet);
         command.Options.Add(Split);
-        command.Options.Add(Images);
+        if (_withImages) command.Options.Add(Images);
         command.Options.Add(Labels);
         if (withInput)
         {
@@ -57,11 +62,14 @@ public sealed class DataInput
         }
     }
 
-    /// <summary>Loads the view the options describe; <paramref name="fallbackDataSet"/> applies when nothing was given.</summary>
-    public LoadedData Load(MLContext ml, ParseResult r, string? fallbackDataSet = null)
+    /// <summary>
+    /// Loads the view the options describe; <paramref name="fallbackDataSet"/> applies when nothing was given;
+    /// <paramref name="idxImages"/> is the IDX images file of a command that defines --images itself.
+    /// </summary>
+    public LoadedData Load(MLContext ml, ParseResult r, string? fallbackDataSet = null, string? idxImages = null)
     {
         var input = r.GetValue(Input);
-        var images = r.GetValue(Images);
+        var images = idxImages ?? (_withImages ? r.GetValue(Images) : null);
         var labels = r.GetValue(Labels);
         if (input is not null)
         {
@@ -159,7 +167,8 @@ public sealed class DataInput
         return new InvalidDataException($"--input '{path}': data row {row + 1} gives no finite score (a feature is missing or not a number).");
     }
 
-    private static bool IsIdx(string path) => path.Contains("idx", StringComparison.OrdinalIgnoreCase) || path.EndsWith("-ubyte", StringComparison.Ordinal);
+    /// <summary>True when <paramref name="path"/> is named as an IDX file (…idx…, …-ubyte).</summary>
+    public static bool IsIdx(string path) => path.Contains("idx", StringComparison.OrdinalIgnoreCase) || path.EndsWith("-ubyte", StringComparison.Ordinal);
 
     private static string RequireFile(string path, string flag) =>
         File.Exists(path) ? path : throw new FileNotFoundException($"{flag} '{path}' does not exist.", path);

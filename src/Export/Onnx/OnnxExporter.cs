@@ -343,6 +343,7 @@ public static class OnnxExporter
                     ["imagePathColumn"] = d.ImagePathColumnName, ["pixelColumn"] = d.OutputColumnName, ["width"] = d.Width, ["height"] = d.Height,
                     ["resizing"] = d.Resizing.ToString(), ["cropAnchor"] = d.CropAnchor.ToString(), ["channelOrder"] = d.ChannelOrder.ToString(),
                     ["interleavePixelColors"] = d.InterleavePixelColors, ["offsetImage"] = d.OffsetImage, ["scaleImage"] = d.ScaleImage,
+                    ["scaledDecode"] = d.ScaledDecode,
                 }.ToJsonString());
             }
             else Meta(OnnxMetadataKeys.ImageSize, "none");

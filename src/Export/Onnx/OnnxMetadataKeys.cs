@@ -22,7 +22,8 @@ public static class OnnxMetadataKeys
     /// <summary>
     /// How the graph's pixel input is made from an image file, when the exported chain started from an image path: JSON
     /// with imagePathColumn, pixelColumn, width, height, resizing, cropAnchor, channelOrder, interleavePixelColors,
-    /// offsetImage and scaleImage (the settings of LoadImagePixels). <c>dlbook score --images</c> decodes with them.
+    /// offsetImage, scaleImage and scaledDecode (the settings of LoadImagePixels; scaledDecode absent means true, as
+    /// files written before it was added decoded). <c>OnnxImageScorer</c> and <c>dlbook score --images</c> decode with them.
     /// </summary>
     public const string ImageDecoder = "image_decoder";
     /// <summary>JSON array describing the affine preprocessing folded into the graph (offset, scale summary per step).</summary>

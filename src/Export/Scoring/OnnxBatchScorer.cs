@@ -70,6 +70,21 @@ public sealed class OnnxBatchScorer : IDisposable
         }
     }
 
+    /// <summary>The model's metadata_props (see <see cref="OnnxMetadataKeys"/>).</summary>
+    internal IReadOnlyDictionary<string, string> Metadata => _session.Metadata;
+
+    /// <summary>The model file, as given (for messages).</summary>
+    internal string ModelName => _session.ModelName;
+
+    /// <summary>Binary classification (the scores are the positive class's probability), regression, or neither (multiclass).</summary>
+    internal (bool Binary, bool Regression) Kind => (_binary, _regression);
+
+    /// <summary>The class names of the metadata (index i ↔ output i), or null.</summary>
+    internal string[]? LabelNames => _labels;
+
+    /// <summary>Floats per row of the scores passed to a batch callback.</summary>
+    internal int OutputSize => _runner.OutputSize(_scoreName);
+
     /// <summary>The session's execution provider ("CPU" or "CUDA:n").</summary>
     public string ExecutionProvider => _session.ExecutionProvider;
 
@@ -86,8 +101,24 @@ public sealed class OnnxBatchScorer : IDisposable
     public long Score(IDataView data, Action<long, int, ReadOnlySpan<float>> onBatch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var column = CheckColumn(data.Schema);
-        using var reader = FeatureBatchReader.Open(data, column, _runner.InputSize);
+        using var reader = FeatureBatchReader.Open(data, CheckColumn(data.Schema), _runner.InputSize);
+        return Score(reader, (first, n, scores, _) => onBatch(first, n, scores), cancellationToken);
+    }
+
+    /// <summary>
+    /// The same, also reading the text column <paramref name="nameColumn"/> (e.g. each row's image path) and passing the
+    /// batch's names to <paramref name="onBatch"/>.
+    /// </summary>
+    internal long Score(IDataView data, string nameColumn, Action<long, int, ReadOnlySpan<float>, IReadOnlyList<string>> onBatch, CancellationToken cancellationToken)
+    {
+        var names = data.Schema.GetColumnOrNull(nameColumn) is { Type: TextDataViewType } c ? c
+            : throw new SchemaException($"The data has no text column '{nameColumn}' to name its rows by.");
+        using var reader = FeatureBatchReader.Open(data, CheckColumn(data.Schema), _runner.InputSize, names);
+        return Score(reader, onBatch, cancellationToken);
+    }
+
+    private long Score(FeatureBatchReader reader, Action<long, int, ReadOnlySpan<float>, IReadOnlyList<string>> onBatch, CancellationToken cancellationToken)
+    {
         bool primary = Interlocked.CompareExchange(ref _primaryInUse, 1, 0) == 0;
         var (runner, x) = primary ? (_runner, _batch ??= new float[_runner.BatchSize * _runner.InputSize]) : Lease();
         try
@@ -105,7 +136,7 @@ public sealed class OnnxBatchScorer : IDisposable
                     if (!float.IsFinite(scores[k]))
                         throw new DataFormatException(string.Create(CultureInfo.InvariantCulture,
                             $"ONNX model '{_session.ModelName}' gives the non-finite score {scores[k]} for data row {done + k / (scores.Length / n) + 1}, whose features are finite: its weights are damaged (or it diverged). Export the model again."));
-                onBatch(done, n, scores);
+                onBatch(done, n, scores, reader.Names);
                 done += n;
             }
             return done;
@@ -131,7 +162,7 @@ public sealed class OnnxBatchScorer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         CheckColumn(data.Schema);   // before any file is created: a wrong column fails with nothing written
-        int width = _runner.OutputSize(_scoreName);
+        int width = OutputSize;
         var full = Path.GetFullPath(outputPath);
         var clock = Stopwatch.StartNew();
         long total = data.GetRowCount() ?? -1;
@@ -147,7 +178,7 @@ public sealed class OnnxBatchScorer : IDisposable
         return new OnnxScoringSummary(full, rows, clock.Elapsed, ExecutionProvider);
     }
 
-    private DataViewSchema.Column CheckColumn(DataViewSchema schema)
+    internal DataViewSchema.Column CheckColumn(DataViewSchema schema)
     {
         var name = _runner.InputName;
         var col = schema.GetColumnOrNull(name)

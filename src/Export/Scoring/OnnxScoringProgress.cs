@@ -6,6 +6,9 @@ namespace DlBook.Export.Scoring;
 /// <param name="Elapsed">Time since scoring started.</param>
 public sealed record OnnxScoringProgress(long Rows, long? TotalRows, TimeSpan Elapsed)
 {
+    /// <summary>Input rows left out so far because their image could not be read (<see cref="OnnxImageScorer"/>; 0 otherwise).</summary>
+    public long SkippedRows { get; init; }
+
     /// <summary>Rows per second so far.</summary>
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Rows / Elapsed.TotalSeconds : 0;
 }

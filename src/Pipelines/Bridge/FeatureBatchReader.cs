@@ -28,9 +28,18 @@ internal abstract class FeatureBatchReader : IDisposable
     /// <summary>Rows read so far.</summary>
     public long RowsRead { get; protected set; }
 
-    /// <summary>Opens a reader of <paramref name="column"/>, which must be a <c>Vector&lt;Single, size&gt;</c> of <paramref name="data"/>.</summary>
-    public static FeatureBatchReader Open(IDataView data, DataViewSchema.Column column, int size) =>
-        data is IdxDataView idx && idx.IsFeatureColumn(column) ? new IdxReader(idx, column, size) : new CursorReader(data, column, size);
+    /// <summary>
+    /// The text of <c>nameColumn</c> for each row of the last <see cref="Read"/> (e.g. the image path of each row), when
+    /// the reader was opened with one; empty otherwise.
+    /// </summary>
+    public virtual IReadOnlyList<string> Names => [];
+
+    /// <summary>
+    /// Opens a reader of <paramref name="column"/>, which must be a <c>Vector&lt;Single, size&gt;</c> of <paramref name="data"/>;
+    /// with <paramref name="nameColumn"/> (a text column) it also keeps each row's text in <see cref="Names"/>.
+    /// </summary>
+    public static FeatureBatchReader Open(IDataView data, DataViewSchema.Column column, int size, DataViewSchema.Column? nameColumn = null) =>
+        nameColumn is null && data is IdxDataView idx && idx.IsFeatureColumn(column) ? new IdxReader(idx, column, size) : new CursorReader(data, column, size, nameColumn);
 
     /// <summary>
     /// Fills up to <paramref name="maxRows"/> rows of <paramref name="destination"/> and returns how many it filled
@@ -57,20 +66,32 @@ internal abstract class FeatureBatchReader : IDisposable
     {
         private readonly DataViewRowCursor _cursor;
         private readonly ValueGetter<VBuffer<float>> _getter;
+        private readonly ValueGetter<ReadOnlyMemory<char>>? _nameGetter;
+        private readonly List<string> _names = [];
         private VBuffer<float> _row;
+        private ReadOnlyMemory<char> _name;
 
-        public CursorReader(IDataView data, DataViewSchema.Column column, int size) : base(column, size)
+        public CursorReader(IDataView data, DataViewSchema.Column column, int size, DataViewSchema.Column? nameColumn) : base(column, size)
         {
-            _cursor = data.GetRowCursor([column]);
+            _cursor = data.GetRowCursor(nameColumn is { } n ? [column, n] : [column]);
             _getter = _cursor.GetGetter<VBuffer<float>>(column);
+            if (nameColumn is { } named) _nameGetter = _cursor.GetGetter<ReadOnlyMemory<char>>(named);
         }
+
+        public override IReadOnlyList<string> Names => _names;
 
         public override int Read(Span<float> destination, int maxRows)
         {
             int n = 0;
+            _names.Clear();
             while (n < maxRows && _cursor.MoveNext())
             {
                 _getter(ref _row);
+                if (_nameGetter is not null)
+                {
+                    _nameGetter(ref _name);
+                    _names.Add(_name.ToString());
+                }
                 var dst = destination.Slice(n * Size, Size);
                 if (_row.IsDense) _row.GetValues().CopyTo(dst);
                 else

@@ -81,6 +81,7 @@ public sealed class CnnChainExportTests : IDisposable
         Assert.Equal("Fill", (string)decoder["resizing"]!);
         Assert.Equal("ImagePath", (string)decoder["imagePathColumn"]!);
         Assert.Equal(1f / 255, (float)decoder["scaleImage"]!);
+        Assert.True((bool)decoder["scaledDecode"]!);   // the chain's default, recorded so a scorer decodes the same pixels
         using var wholeResults = wholeSession.Run([NamedOnnxValue.CreateFromTensor("Features", new DenseTensor<float>(x, [rows.Length, 3, 32, 32]))]);
         var wholeProbability = wholeResults.First(r => r.Name == "Probability").AsTensor<float>().ToArray();
         for (int i = 0; i < rows.Length; i++) Assert.InRange(Math.Abs(wholeProbability[i] - expected[i].Probability), 0, 1e-4);
