@@ -57,7 +57,9 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     // per-step value (LSTM tanh c, GRU R_h·h + Rb_h).
     private float[][] _x = [], _g = [], _h = [], _c = [], _aux = [];
     private float[][] _dxg = [], _drg = [];
-    private float[] _rec = [], _dh = [], _dc = [], _dxp = [];
+    private float[] _rec = [], _dh = [], _dc = [], _dxp = [], _dwt = [];
+    // Below this many inputs per step dW is computed transposed (see Backward).
+    private const int NarrowInputs = 16;
 
     private protected RecurrentLayer(LayerSpec spec, int inputs, int units, int gates, bool returnSequences,
         bool bidirectional, int bpttSteps, bool hasCell, bool hasAux)
@@ -502,8 +504,20 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
 
             // All steps at once: dW_d = dXGᵀ·x, dR_d = dRGᵀ·h₋, dWb = Σ dXG, dRb = Σ dRG (slot T rows are zero).
             int rows = batch * p;
-            Gemm.Multiply(Transpose.Yes, Transpose.No, gh, Inputs, rows, 1f, _dxg[d], gh, _x[d], Inputs,
-                0f, Weights.Gradient.Span.Slice(d * gh * Inputs, gh * Inputs), Inputs);
+            var dw = Weights.Gradient.Span.Slice(d * gh * Inputs, gh * Inputs);
+            if (Inputs < NarrowInputs)
+            {
+                // A few inputs (the adding problem's 2): dWᵀ = xᵀ·dXG is a short-row product the no-pack path takes,
+                // where dXGᵀ·x would pad 2 columns to a 32-wide tile. Same sums, then transposed into place.
+                if (_dwt.Length < gh * Inputs) _dwt = new float[gh * Inputs];
+                Gemm.Multiply(Transpose.Yes, Transpose.No, Inputs, gh, rows, 1f, _x[d], Inputs, _dxg[d], gh, 0f, _dwt, gh);
+                for (int i = 0; i < gh; i++)
+                    for (int j = 0; j < Inputs; j++) dw[i * Inputs + j] = _dwt[j * gh + i];
+            }
+            else
+            {
+                Gemm.Multiply(Transpose.Yes, Transpose.No, gh, Inputs, rows, 1f, _dxg[d], gh, _x[d], Inputs, 0f, dw, Inputs);
+            }
             Gemm.Multiply(Transpose.Yes, Transpose.No, gh, h, rows, 1f, _drg[d], gh, _h[d], h,
                 0f, Recurrence.Gradient.Span.Slice(d * gh * h, gh * h), h);
             var db = Bias.Gradient.Span.Slice(d * 2 * gh, 2 * gh);
