@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using DlBook.Engine.Kernels;
 using DlBook.Engine.Random;
 using DlBook.Engine.Tensors;
@@ -121,7 +123,8 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
                 continue;
             }
             float* a = x + (long)r0 * w, b = a + w;
-            for (int ox = 0; ox < ow; ox++)
+            int done = Avx512F.IsSupported ? Forward2x2Avx512(a, b, y + oy * ow, arg + oy * ow, ow, r0 * w, w) : 0;
+            for (int ox = done; ox < ow; ox++)
             {
                 int c = 2 * ox;
                 float best = a[c];
@@ -133,6 +136,66 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
                 arg[oy * ow + ox] = idx;
             }
         }
+    }
+
+    // 16 windows per step, the row's last partial block with masked loads and stores: the two rows' even and odd
+    // columns are gathered with a two-source permute and compared in the scalar loop's order (a[c], a[c+1], b[c],
+    // b[c+1], a later one wins only if greater), so the values, the argmax and NaN's fate are the scalar loop's.
+    // Returns how many windows of the row it did (all of them).
+    private static int Forward2x2Avx512(float* a, float* b, float* y, int* arg, int ow, int rowStart, int w)
+    {
+        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odds = evens + Vector512<int>.One;
+        var first = evens + Vector512.Create(rowStart);
+        var width = Vector512.Create(w);
+        for (int ox = 0; ox < ow; ox += 16)
+        {
+            int c = 2 * ox, n = Math.Min(16, ow - ox);
+            Vector512<float> a0, a1, b0, b1;
+            if (n == 16)
+            {
+                a0 = Vector512.Load(a + c);
+                a1 = Vector512.Load(a + c + 16);
+                b0 = Vector512.Load(b + c);
+                b1 = Vector512.Load(b + c + 16);
+            }
+            else
+            {
+                var lo = Masks512.First(Math.Min(2 * n, 16));
+                var hi = Masks512.First(Math.Max(2 * n - 16, 0));
+                a0 = Avx512F.MaskLoad(a + c, lo, Vector512<float>.Zero);
+                a1 = Avx512F.MaskLoad(a + c + 16, hi, Vector512<float>.Zero);
+                b0 = Avx512F.MaskLoad(b + c, lo, Vector512<float>.Zero);
+                b1 = Avx512F.MaskLoad(b + c + 16, hi, Vector512<float>.Zero);
+            }
+            var best = Avx512F.PermuteVar16x32x2(a0, evens, a1);
+            var idx = first + Vector512.Create(c);
+            var below = idx + width;
+            var v = Avx512F.PermuteVar16x32x2(a0, odds, a1);
+            var m = Vector512.GreaterThan(v, best);
+            best = Vector512.ConditionalSelect(m, v, best);
+            idx = Vector512.ConditionalSelect(m.AsInt32(), idx + Vector512<int>.One, idx);
+            v = Avx512F.PermuteVar16x32x2(b0, evens, b1);
+            m = Vector512.GreaterThan(v, best);
+            best = Vector512.ConditionalSelect(m, v, best);
+            idx = Vector512.ConditionalSelect(m.AsInt32(), below, idx);
+            v = Avx512F.PermuteVar16x32x2(b0, odds, b1);
+            m = Vector512.GreaterThan(v, best);
+            best = Vector512.ConditionalSelect(m, v, best);
+            idx = Vector512.ConditionalSelect(m.AsInt32(), below + Vector512<int>.One, idx);
+            if (n == 16)
+            {
+                best.Store(y + ox);
+                idx.Store(arg + ox);
+            }
+            else
+            {
+                var mask = Masks512.First(n);
+                Avx512F.MaskStore(y + ox, mask, best);
+                Avx512F.MaskStore((float*)(arg + ox), mask, idx.AsSingle());
+            }
+        }
+        return ow;
     }
 
     private void ForwardPlane(float* x, float* y, int* arg)

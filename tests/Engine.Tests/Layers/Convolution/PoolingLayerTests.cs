@@ -166,6 +166,29 @@ public class PoolingLayerTests
         }
     }
 
+    [Fact]
+    public void MaxPoolVectorPathKeepsTheFirstMaximumOnTiesAndLetsNoLaterNaNWin()
+    {
+        // 70 columns: two 16-window vector blocks and three scalar windows per output row; values from {0, 1, 2} so
+        // most windows tie, and NaN both first in a window (it stays) and later in one (it never wins).
+        var layer = Build(LayerKinds.MaxPool2d, [2, 6, 70], "2");
+        var rng = new Rng(21);
+        var x = new Tensor(3, 2, 6, 70);
+        for (int i = 0; i < x.Length; i++) x.Span[i] = rng.NextInt(11) == 0 ? float.NaN : rng.NextInt(3);
+        var dy = new Tensor([3, .. layer.Spec.OutputShape]);
+        for (int i = 0; i < dy.Length; i++) dy.Span[i] = i + 1;
+        var g = ((MaxPool2dLayer)layer).Geometry;
+        var yRef = new float[dy.Length];
+        var dxRef = new float[x.Length];
+        PoolingReference.Max(g, 3, x.Span, yRef, dy.Span, dxRef);
+        var y = layer.Forward(x, training: true).Span.ToArray();
+        Assert.Contains(y, float.IsNaN);
+        for (int i = 0; i < y.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(yRef[i]) == BitConverter.SingleToInt32Bits(y[i]), $"y[{i}]: {y[i]} vs reference {yRef[i]}");
+        // dy is distinct per window, so dx equal to the reference's means every window picked the same input.
+        Assert.Equal(dxRef, layer.Backward(dy).Span.ToArray());
+    }
+
     // Forward and backward of a pooling layer against PoolingReference.
     private static void AssertMatchesReference(ILayer layer, Tensor x, Tensor dy)
     {
