@@ -112,6 +112,23 @@ public static class Gemm
         GemmPacked.RunPrepacked(packed, transA, m, alpha, a, lda, beta, c, ldc);
     }
 
+    /// <summary>
+    /// Convolution of one NCHW sample as an implicit GEMM on the calling thread: y[:, q0 .. q0 + n) =
+    /// W[m × C·kh·kw]·im2col(x)[:, q0 .. q0 + n) + β·y, the patches packed straight from x (no col matrix), with
+    /// the packed micro-kernels; y points at output column q0 and has row stride ldy (the output plane).
+    /// </summary>
+    internal static unsafe void MultiplyPatches(in ConvGeometry g, float* x, int q0, int n, int m, float* w, float beta, float* y, int ldy)
+    {
+        if (m <= 0 || n <= 0)
+            return;
+        if (g.PatchSize == 0)
+        {
+            ScaleC(m, n, beta, y, ldy);
+            return;
+        }
+        GemmPacked.RunPatches(ActiveIsa, g, x, q0, n, m, w, beta, y, ldy);
+    }
+
     /// <summary>C = β·C, with β = 0 writing zeros even over NaN.</summary>
     private static unsafe void ScaleC(int m, int n, float beta, float* c, int ldc)
     {

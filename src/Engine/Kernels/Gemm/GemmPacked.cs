@@ -53,6 +53,31 @@ internal static unsafe class GemmPacked
         }
     }
 
+    /// <summary>
+    /// Convolution as an implicit GEMM: C[m × n] = A[m × C·kh·kw]·col[:, q0 .. q0 + n) + β·C, where col is the
+    /// patch matrix of the sample x (<see cref="Im2Col.Pack"/>), packed panel by panel straight from x
+    /// (<see cref="Im2Col.PackPanels"/>). The packed panels hold what <see cref="Run"/> packs from an explicit col,
+    /// so every bit of C is that of <see cref="Run"/> on it; c points at column q0 of the output.
+    /// </summary>
+    public static void RunPatches(GemmIsa isa, in ConvGeometry g, float* x, int q0, int n, int m, float* a, float beta, float* c, int ldc)
+    {
+        Kernel(isa, out _, out int nr);
+        bool useAvx = UseAvx(isa);
+        var buffers = GemmBuffers.ForCurrentThread();
+        int k = g.PatchSize;
+        const int KC = GemmBlocking.KC, NC = GemmBlocking.NC;
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                Im2Col.PackPanels(g, x, pc, kc, q0 + jc, nc, nr, buffers.B);
+                Block(isa, nr, useAvx, Transpose.No, m, a, k, jc, pc, kc, nc, buffers.B, 1f, pc == 0 ? beta : 1f, c, ldc, buffers.A);
+            }
+        }
+    }
+
     // One packed KC×NC panel of B against every MC block of A.
     private static void Block(GemmIsa isa, int nr, bool useAvx,
         Transpose transA, int m, float* a, int lda, int jc, int pc, int kc, int nc, float* pb, float alpha, float beta, float* c, int ldc, float* pa)

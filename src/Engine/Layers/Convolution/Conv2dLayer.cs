@@ -8,11 +8,12 @@ namespace DlBook.Engine.Layers;
 
 /// <summary>
 /// 2-D convolution (cross-correlation, as PyTorch, Keras and ONNX Conv) over NCHW samples with W [F, C, kh, kw] and
-/// b [F], the ONNX Conv layout. Each sample is unrolled into its patch matrix (im2col, skipped for a 1×1 stride-1
-/// unpadded kernel, whose patch matrix is the input) and multiplied by W with the engine's GEMM; samples are split
-/// across the GEMM's threads. Backward recomputes the patch matrix rather than keeping one per sample (it would be
-/// 190 MB for the book's 150×150 net at batch 32), accumulates dW per fixed chunk of the batch and adds the chunks in
-/// order, so the bits do not depend on the thread count.
+/// b [F], the ONNX Conv layout. Forward is an implicit GEMM: each sample's patch matrix (im2col) is packed panel by
+/// panel straight into the GEMM's micro-panels and multiplied by W (a 1×1 stride-1 unpadded kernel multiplies the
+/// input itself); samples, and with fewer samples than threads their output positions, are split across the GEMM's
+/// threads. Backward unrolls each sample into its patch matrix again (keeping one per sample would take 190 MB for
+/// the book's 150×150 net at batch 32) and uses the ordinary GEMM; it accumulates dW per fixed chunk of the batch
+/// and adds the chunks in order, so the bits do not depend on the thread count.
 /// Settings: filters; kernel ("3" or "3,3"); stride (1); padding ("valid" (default), "same" = Keras/ONNX SAME_UPPER,
 /// or integers "p", "ph,pw", "top,left,bottom,right"); dilation (1); bias (true); init (GlorotUniform with
 /// fan-in C·kh·kw and fan-out F·kh·kw, Keras's default); biasInit (Zeros). Written back: "pads" =
@@ -33,8 +34,11 @@ public sealed unsafe class Conv2dLayer : ILayer, IPartitionedWork
     private float[][] _dbChunks = [];
     private Tensor? _input;
     // State of the parallel pass in progress, read by RunPart on every thread.
+    // Forward splits a sample's output positions into chunks of this many (a multiple of 32) when there are fewer
+    // samples than threads, and never into chunks under ColumnChunkMin.
+    private const int ColumnChunkMin = 256;
     private bool _backward;
-    private int _batch, _chunks;
+    private int _batch, _chunks, _columnChunks = 1, _chunkWidth;
     private float[] _x = [], _y = [], _w = [], _b = [], _dy = [], _dx = [];
 
     private Conv2dLayer(LayerSpec spec, ConvGeometry g, bool bias)
@@ -121,9 +125,13 @@ public sealed unsafe class Conv2dLayer : ILayer, IPartitionedWork
         _y = _output.Data;
         _w = Weights.Value.Data;
         _b = Bias?.Value.Data ?? [];
-        int parts = SampleParallel.Parts(batch, (long)batch * _g.Filters * _patch * _plane);
-        EnsureCols(parts);
-        SampleParallel.Run(this, parts);
+        // Tasks are (sample, column chunk): with fewer samples than threads each sample's output positions are
+        // split too, so one image still uses every core. A column's arithmetic is the same in any chunk.
+        int threads = SampleParallel.Parts(batch * Math.Max(1, _plane / ColumnChunkMin), (long)batch * _g.Filters * _patch * _plane);
+        int chunks = batch >= threads ? 1 : (threads + batch - 1) / batch;
+        _chunkWidth = ((_plane + chunks - 1) / chunks + 31) / 32 * 32;
+        _columnChunks = (_plane + _chunkWidth - 1) / _chunkWidth;
+        SampleParallel.Run(this, Math.Min(threads, batch * _columnChunks));
         return _output;
     }
 
@@ -165,13 +173,17 @@ public sealed unsafe class Conv2dLayer : ILayer, IPartitionedWork
     {
         fixed (float* x = _x)
         fixed (float* w = _w)
-        fixed (float* col = _cols[part])
+        fixed (float* col = _backward ? _cols[part] : null)
         {
             if (!_backward)
             {
+                int tasks = _batch * _columnChunks;
                 fixed (float* y = _y)
-                    for (int n = part * _batch / parts, end = (part + 1) * _batch / parts; n < end; n++)
-                        ForwardSample(x + (long)n * _inSize, w, y + (long)n * _outSize, col);
+                    for (int t = (int)((long)part * tasks / parts), end = (int)((long)(part + 1) * tasks / parts); t < end; t++)
+                    {
+                        int n = t / _columnChunks, q0 = t % _columnChunks * _chunkWidth;
+                        ForwardColumns(x + (long)n * _inSize, w, y + (long)n * _outSize, q0, Math.Min(_chunkWidth, _plane - q0));
+                    }
                 return;
             }
             fixed (float* dy = _dy)
@@ -181,19 +193,18 @@ public sealed unsafe class Conv2dLayer : ILayer, IPartitionedWork
         }
     }
 
-    private void ForwardSample(float* x, float* w, float* y, float* col)
+    // Output positions [q0, q0 + count) of one sample: y = b, then y += W·im2col(x) as an implicit GEMM (the
+    // patches packed straight from x), or W·x for a pointwise kernel.
+    private void ForwardColumns(float* x, float* w, float* y, int q0, int count)
     {
         int f = _g.Filters, plane = _plane;
         bool bias = _b.Length > 0;
         if (bias)
-            for (int i = 0; i < f; i++) new Span<float>(y + (long)i * plane, plane).Fill(_b[i]);
-        float* patches = x;
-        if (!_g.IsPointwise)
-        {
-            Im2Col.Pack(_g, x, col);
-            patches = col;
-        }
-        Gemm.Multiply(Transpose.No, Transpose.No, f, plane, _patch, 1f, w, _patch, patches, plane, bias ? 1f : 0f, y, plane);
+            for (int i = 0; i < f; i++) new Span<float>(y + (long)i * plane + q0, count).Fill(_b[i]);
+        if (_g.IsPointwise)
+            Gemm.Multiply(Transpose.No, Transpose.No, f, count, _patch, 1f, w, _patch, x + q0, plane, bias ? 1f : 0f, y + q0, plane);
+        else
+            Gemm.MultiplyPatches(_g, x, q0, count, f, w, bias ? 1f : 0f, y + q0, plane);
     }
 
     private void BackwardChunk(int q, float* x, float* w, float* dy, float* dx, float* col)

@@ -37,7 +37,44 @@ public class Conv2dLayerTests
         // Enough work for SampleParallel to split the batch over threads (forward and backward).
         { 7, 3, 20, 18, 16, "3", "1", "same", "1", true },
         { 7, 3, 21, 17, 12, "5", "2", "same", "2", false },
+        // One sample with enough work to split its output positions over threads; a patch deeper than one packed
+        // slice (288 > 256) and a plane wider than one packed block (1,440 > 1,024).
+        { 1, 32, 40, 36, 8, "3", "1", "same", "1", true },
+        { 2, 30, 33, 31, 5, "3", "2", "1", "1", false },
     };
+
+    [Theory]
+    [InlineData(3, 64, 64, 32, 3, 1, 0)]      // the book's first layer: 27-deep patches, 62-wide output rows
+    [InlineData(32, 31, 31, 32, 3, 1, 0)]     // its second: 288-deep, two packed slices
+    [InlineData(5, 19, 23, 7, 5, 2, 2)]       // stride 2 with padding: strided gathers and zero taps
+    [InlineData(2, 40, 33, 9, 3, 1, 1)]       // 1,320 positions: two packed column blocks
+    [InlineData(4, 9, 5, 6, 3, 1, 0)]         // 3-wide output rows: eleven runs to a panel
+    public void ImplicitGemmGivesTheBitsOfAnExplicitPatchMatrixThroughTheGemm(int c, int h, int w, int f, int k, int stride, int pad)
+    {
+        var g = new ConvGeometry(c, h, w, f, k, k, stride, stride, 1, 1, pad, pad, pad, pad);
+        var rng = new Rng(31);
+        var x = GradientCheck.Normal(rng, 1f, 1, c, h, w).Span.ToArray();
+        var wt = GradientCheck.Normal(rng, 1f, f, g.PatchSize).Span.ToArray();
+        int plane = g.OutPlane;
+        var col = new float[g.PatchSize * plane];
+        var expected = new float[f * plane];
+        var actual = new float[f * plane];
+        for (int i = 0; i < actual.Length; i++) expected[i] = actual[i] = 0.25f * (i % 7);
+        unsafe
+        {
+            fixed (float* px = x, pw = wt, pcol = col, pe = expected, pa = actual)
+            {
+                Im2Col.Pack(g, px, pcol);
+                GemmPacked.Run(Gemm.ActiveIsa, Transpose.No, Transpose.No, f, plane, g.PatchSize, 1f, pw, g.PatchSize, pcol, plane, 1f, pe, plane);
+                // In two column ranges, the second starting inside an output row, as the layer's chunks do.
+                int split = Math.Min(plane, 96 + 32);
+                Gemm.MultiplyPatches(g, px, 0, split, f, pw, 1f, pa, plane);
+                Gemm.MultiplyPatches(g, px, split, plane - split, f, pw, 1f, pa + split, plane);
+            }
+        }
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"y[{i}]: {actual[i]} vs {expected[i]}");
+    }
 
     [Theory]
     [MemberData(nameof(OddShapes))]
