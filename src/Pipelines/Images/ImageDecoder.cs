@@ -5,9 +5,10 @@ using SkiaSharp;
 namespace DlBook.Pipelines.Images;
 
 /// <summary>
-/// Decodes one image file with SkiaSharp's <see cref="SKCodec"/>, fits it to Width × Height as ML.NET's <c>ResizeImages</c>
-/// does, and writes its pixels as ML.NET's <c>ExtractPixels</c> does. Thread-safe: every call has its own codec and
-/// pooled buffers.
+/// Decodes one image file with SkiaSharp's <see cref="SKCodec"/> (a JPEG, with ScaledDecode, first with the system's
+/// libjpeg-turbo when it is installed: <see cref="TurboJpeg"/>), fits it to Width × Height as ML.NET's
+/// <c>ResizeImages</c> does, and writes its pixels as ML.NET's <c>ExtractPixels</c> does. Thread-safe: every call has
+/// its own codec (or the thread's TurboJPEG decompressor) and pooled buffers.
 /// </summary>
 internal static class ImageDecoder
 {
@@ -33,6 +34,7 @@ internal static class ImageDecoder
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { return $"the file cannot be read ({e.Message})."; }
         if (bytes.Length == 0) return "the file is empty (0 bytes).";
+        if (o.ScaledDecode && TryDecodeTurbo(bytes, o, output, out var verdict)) return verdict;
 
         // The codec owns (and disposes) the stream.
         using var codec = SKCodec.Create(new SKMemoryStream(bytes), out var createResult);
@@ -42,7 +44,7 @@ internal static class ImageDecoder
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0) return $"the image has no pixels ({info.Width} × {info.Height}).";
 
-        var decodeSize = o.ScaledDecode ? ScaledSize(codec, info.Width, info.Height, o) : new SKSizeI(info.Width, info.Height);
+        var decodeSize = o.ScaledDecode ? ScaledSize(info.Width, info.Height, o, codec.GetScaledDimensions) : new SKSizeI(info.Width, info.Height);
         // The header's size is the file's word: a damaged PNG can declare 557,556 × 4,470 pixels, whose 10 GB buffer
         // size overflows SkiaSharp's int BytesSize (the decoder then wrote past a small buffer and crashed the process).
         long decodeBytes = 4L * decodeSize.Width * decodeSize.Height;
@@ -50,16 +52,12 @@ internal static class ImageDecoder
             return $"the {format} header declares {info.Width:N0} × {info.Height:N0} pixels ({decodeBytes >> 20:N0} MiB to decode), more than the {MaxDecodeBytes >> 20:N0} MiB an image may take: the header is damaged or the image is too large.";
         var alpha = info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
         var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, alpha);
-        var outInfo = new SKImageInfo(o.Width, o.Height, SKColorType.Rgba8888,
-            o.Resizing == ImageResizingEstimator.ResizingKind.Fill ? alpha : SKAlphaType.Opaque);
         var decoded = ArrayPool<byte>.Shared.Rent(decodeInfo.BytesSize);
-        var resized = ArrayPool<byte>.Shared.Rent(outInfo.BytesSize);
         try
         {
             unsafe
             {
                 fixed (byte* src = decoded)
-                fixed (byte* dst = resized)
                 {
                     var result = codec.GetPixels(decodeInfo, (IntPtr)src);
                     if (result == SKCodecResult.IncompleteInput)
@@ -68,17 +66,74 @@ internal static class ImageDecoder
                         return $"the {format} data is corrupt ({result}).";
                     // SkiaSharp says Success for a JPEG whose scan data is damaged (libjpeg-turbo only warns): check its markers.
                     if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && JpegStructure.Check(bytes) is { } damage) return damage;
-                    using var srcPixmap = new SKPixmap(decodeInfo, (IntPtr)src, decodeInfo.RowBytes);
-                    if (!Resize(srcPixmap, info.Width, info.Height, (IntPtr)dst, outInfo, o))
-                        return $"the {format} image ({info.Width} × {info.Height}) could not be resized to {o.Width} × {o.Height}.";
+                    return ResizeAndExtract(decodeInfo, src, info.Width, info.Height, format, o, output);
                 }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    /// <summary>
+    /// A JPEG through libjpeg-turbo's TurboJPEG (<see cref="TurboJpeg"/>) at the DCT scale SkiaSharp would pick:
+    /// true with the verdict when it decoded cleanly; false, having written nothing, when the library is missing,
+    /// the file is not a JPEG it reads as RGB, or the decode reported anything, so SkiaSharp decodes it and judges it.
+    /// </summary>
+    private static unsafe bool TryDecodeTurbo(byte[] bytes, ImagePixelsOptions o, Span<float> output, out string? verdict)
+    {
+        verdict = null;
+        if (!TurboJpeg.Available || bytes.Length < 3 || bytes[0] != 0xFF || bytes[1] != 0xD8 || bytes[2] != 0xFF
+            || !TurboJpeg.TryReadHeader(bytes, out int width, out int height))
+            return false;
+        var size = ScaledSize(width, height, o, scale => JpegScaledSize(width, height, scale));
+        if (4L * size.Width * size.Height > MaxDecodeBytes) return false;
+        var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        var decoded = ArrayPool<byte>.Shared.Rent(decodeInfo.BytesSize);
+        try
+        {
+            fixed (byte* src = decoded)
+            {
+                if (!TurboJpeg.TryDecode(bytes, src, size.Width, size.Height)) return false;
+                verdict = JpegStructure.Check(bytes) ?? ResizeAndExtract(decodeInfo, src, width, height, "JPEG", o, output);
+                return true;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(decoded);
+        }
+    }
+
+    /// <summary>A JPEG's size decoded at <paramref name="scale"/> (k/8): libjpeg's ⌈size·k/8⌉, as SkiaSharp's GetScaledDimensions.</summary>
+    internal static SKSizeI JpegScaledSize(int width, int height, float scale)
+    {
+        int eighths = (int)Math.Ceiling(scale * 8 - 1e-6);
+        return new SKSizeI((int)(((long)width * eighths + 7) / 8), (int)(((long)height * eighths + 7) / 8));
+    }
+
+    // The decoded RGBA (decodeInfo at src, of an image whose full size is width × height) fitted to the output and
+    // written as floats; null, or why it could not be resized.
+    private static unsafe string? ResizeAndExtract(SKImageInfo decodeInfo, byte* src, int width, int height, string format,
+        ImagePixelsOptions o, Span<float> output)
+    {
+        var outInfo = new SKImageInfo(o.Width, o.Height, SKColorType.Rgba8888,
+            o.Resizing == ImageResizingEstimator.ResizingKind.Fill ? decodeInfo.AlphaType : SKAlphaType.Opaque);
+        var resized = ArrayPool<byte>.Shared.Rent(outInfo.BytesSize);
+        try
+        {
+            fixed (byte* dst = resized)
+            {
+                using var srcPixmap = new SKPixmap(decodeInfo, (IntPtr)src, decodeInfo.RowBytes);
+                if (!Resize(srcPixmap, width, height, (IntPtr)dst, outInfo, o))
+                    return $"the {format} image ({width} × {height}) could not be resized to {o.Width} × {o.Height}.";
             }
             Extract(resized.AsSpan(0, outInfo.BytesSize), o, output);
             return null;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(decoded);
             ArrayPool<byte>.Shared.Return(resized);
         }
     }
@@ -87,7 +142,7 @@ internal static class ImageDecoder
     /// The smallest size the codec decodes to directly (a JPEG's DCT scales 1/8 … 8/8; other formats only their full
     /// size) that still covers what the resize needs: the output box for Fill and IsoCrop, the fitted image for IsoPad.
     /// </summary>
-    private static SKSizeI ScaledSize(SKCodec codec, int width, int height, ImagePixelsOptions o)
+    private static SKSizeI ScaledSize(int width, int height, ImagePixelsOptions o, Func<float, SKSizeI> scaledDimensions)
     {
         double sx = (double)o.Width / width, sy = (double)o.Height / height;
         double needed = o.Resizing == ImageResizingEstimator.ResizingKind.IsoPad ? Math.Min(sx, sy) : Math.Max(sx, sy);
@@ -96,7 +151,7 @@ internal static class ImageDecoder
         if (o.Resizing != ImageResizingEstimator.ResizingKind.IsoPad) { needW = Math.Max(needW, Math.Min(o.Width, width)); needH = Math.Max(needH, Math.Min(o.Height, height)); }
         for (int eighths = 1; eighths < 8; eighths++)
         {
-            var size = codec.GetScaledDimensions(eighths / 8f);
+            var size = scaledDimensions(eighths / 8f);
             if (size.Width >= needW && size.Height >= needH && size.Width <= width && size.Height <= height) return size;
         }
         return new SKSizeI(width, height);
