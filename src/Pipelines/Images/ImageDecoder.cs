@@ -96,7 +96,7 @@ internal static class ImageDecoder
             fixed (byte* src = decoded)
             {
                 if (!TurboJpeg.TryDecode(bytes, src, size.Width, size.Height)) return false;
-                verdict = JpegStructure.Check(bytes) ?? ResizeAndExtract(decodeInfo, src, width, height, "JPEG", o, output);
+                verdict = JpegStructure.Check(bytes) ?? ResizeAndExtract(decodeInfo, src, width, height, "JPEG", o, output, opaque: true);
                 return true;
             }
         }
@@ -116,7 +116,7 @@ internal static class ImageDecoder
     // The decoded RGBA (decodeInfo at src, of an image whose full size is width × height) fitted to the output and
     // written as floats; null, or why it could not be resized.
     private static unsafe string? ResizeAndExtract(SKImageInfo decodeInfo, byte* src, int width, int height, string format,
-        ImagePixelsOptions o, Span<float> output)
+        ImagePixelsOptions o, Span<float> output, bool opaque = false)
     {
         var outInfo = new SKImageInfo(o.Width, o.Height, SKColorType.Rgba8888,
             o.Resizing == ImageResizingEstimator.ResizingKind.Fill ? decodeInfo.AlphaType : SKAlphaType.Opaque);
@@ -126,7 +126,7 @@ internal static class ImageDecoder
             fixed (byte* dst = resized)
             {
                 using var srcPixmap = new SKPixmap(decodeInfo, (IntPtr)src, decodeInfo.RowBytes);
-                if (!Resize(srcPixmap, width, height, (IntPtr)dst, outInfo, o))
+                if (!Resize(srcPixmap, width, height, (IntPtr)dst, outInfo, o, opaque))
                     return $"the {format} image ({width} × {height}) could not be resized to {o.Width} × {o.Height}.";
             }
             Extract(resized.AsSpan(0, outInfo.BytesSize), o, output);
@@ -161,15 +161,38 @@ internal static class ImageDecoder
     /// Fits the decoded image (of the original <paramref name="width"/> × <paramref name="height"/>, maybe decoded
     /// smaller) into the output, with ML.NET's geometry (MLImage.CloneWithResizing in Microsoft.ML.ImageAnalytics 6):
     /// Fill stretches; IsoPad and IsoCrop scale by the smaller or larger ratio, place the image at the same
-    /// truncated-integer offset, and leave black what it does not cover.
+    /// truncated-integer offset, and leave black what it does not cover. A TurboJPEG decode (<paramref name="opaque"/>:
+    /// no alpha, no promise of ML.NET's bytes) is drawn by <see cref="MitchellResampler"/>, SkiaSharp's Mitchell filter
+    /// in two passes; the rest, a Fill of an image decoded at full size (nearest, as ML.NET) and a draw at scale 1, by SkiaSharp.
     /// </summary>
-    private static bool Resize(SKPixmap src, int width, int height, IntPtr dst, SKImageInfo outInfo, ImagePixelsOptions o)
+    private static unsafe bool Resize(SKPixmap src, int width, int height, IntPtr dst, SKImageInfo outInfo, ImagePixelsOptions o, bool opaque)
     {
-        using var dstPixmap = new SKPixmap(outInfo, dst, outInfo.RowBytes);
         bool scaled = src.Width != width || src.Height != height;
-        if (o.Resizing == ImageResizingEstimator.ResizingKind.Fill)
+        bool fill = o.Resizing == ImageResizingEstimator.ResizingKind.Fill;
+        var (destX, destY, destWidth, destHeight) = fill ? (0, 0, o.Width, o.Height) : Placement(width, height, o);
+        if (opaque && (scaled || !fill) && (src.Width != destWidth || src.Height != destHeight))
+        {
+            if (!fill) new Span<byte>((void*)dst, outInfo.BytesSize).Clear();
+            MitchellResampler.Draw((byte*)src.GetPixels(), src.Width, src.Height, (byte*)dst, o.Width, o.Height, destX, destY, destWidth, destHeight);
+            return true;
+        }
+        using var dstPixmap = new SKPixmap(outInfo, dst, outInfo.RowBytes);
+        if (fill)
             return src.ScalePixels(dstPixmap, scaled ? Mitchell : Nearest);
+        new Span<byte>((void*)dst, outInfo.BytesSize).Clear();
+        using var surface = SKSurface.Create(outInfo, dst, outInfo.RowBytes);
+        if (surface is null) return false;
+        using var image = SKImage.FromPixels(src);
+        if (image is null) return false;
+        surface.Canvas.DrawImage(image, new SKRect(0, 0, src.Width, src.Height),
+            new SKRect(destX, destY, destX + destWidth, destY + destHeight), Mitchell);
+        surface.Flush();
+        return true;
+    }
 
+    /// <summary>Where IsoPad and IsoCrop put an image of <paramref name="width"/> × <paramref name="height"/> on the output, as ML.NET.</summary>
+    internal static (int X, int Y, int Width, int Height) Placement(int width, int height, ImagePixelsOptions o)
+    {
         float widthAspect = (float)o.Width / width, heightAspect = (float)o.Height / height;
         int destX = 0, destY = 0;
         float aspect;
@@ -198,17 +221,7 @@ internal static class ImageDecoder
                 _ => (int)((o.Width - width * aspect) / 2),
             };
         }
-        int destWidth = (int)(width * aspect), destHeight = (int)(height * aspect);
-
-        unsafe { new Span<byte>((void*)dst, outInfo.BytesSize).Clear(); }
-        using var surface = SKSurface.Create(outInfo, dst, outInfo.RowBytes);
-        if (surface is null) return false;
-        using var image = SKImage.FromPixels(src);
-        if (image is null) return false;
-        surface.Canvas.DrawImage(image, new SKRect(0, 0, src.Width, src.Height),
-            new SKRect(destX, destY, destX + destWidth, destY + destHeight), Mitchell);
-        surface.Flush();
-        return true;
+        return (destX, destY, (int)(width * aspect), (int)(height * aspect));
     }
 
     /// <summary>RGBA bytes to floats as ML.NET's ExtractPixels: (byte − offset) × scale, planar (3 × H × W) or interleaved (H × W × 3).</summary>
