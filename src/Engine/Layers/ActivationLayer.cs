@@ -1,4 +1,5 @@
 using DlBook.Engine.Activations;
+using DlBook.Engine.Kernels;
 using DlBook.Engine.Random;
 using DlBook.Engine.Tensors;
 
@@ -7,12 +8,18 @@ namespace DlBook.Engine.Layers;
 /// <summary>
 /// Applies an <see cref="Activations.Activation"/> element-wise (Softmax/LogSoftmax: over each sample's values).
 /// It keeps only its output, from which every derivative is computed. Settings: activation, alpha.
+/// ReLU, leaky ReLU and identity, whose arithmetic is exact, run split by samples over the engine's threads when
+/// the batch is large (a CNN's feature maps); the others on the calling thread, so their vector/scalar split, and
+/// with it every bit, stays that of one pass.
 /// </summary>
-public sealed class ActivationLayer : ILayer
+public sealed class ActivationLayer : ILayer, IPartitionedWork
 {
     private readonly Tensor _output;
     private readonly Tensor _inputGradient;
     private readonly int _size;
+    // The pass in progress, read by RunPart on every thread.
+    private Tensor? _source;
+    private bool _backward;
 
     private ActivationLayer(LayerSpec spec, Activation activation, float alpha, int size)
     {
@@ -55,7 +62,7 @@ public sealed class ActivationLayer : ILayer
     {
         LayerChecks.Input(Spec, input, _size);
         LayerChecks.EnsureRows(_output, input, input.Rows);
-        ActivationFunctions.Forward(Activation, input.Span, _output.Span, _size, Alpha);
+        Run(input, backward: false, input.Rows);
         return _output;
     }
 
@@ -65,7 +72,35 @@ public sealed class ActivationLayer : ILayer
     {
         LayerChecks.Gradient(Spec, outputGradient, _output.Rows, _size);
         LayerChecks.EnsureRows(_inputGradient, _output, _output.Rows);
-        ActivationFunctions.Backward(Activation, _output.Span, outputGradient.Span, _inputGradient.Span, _size, Alpha);
+        Run(outputGradient, backward: true, _output.Rows);
         return _inputGradient;
+    }
+
+    private void Run(Tensor source, bool backward, int rows)
+    {
+        bool exact = Activation is Activation.Relu or Activation.LeakyRelu or Activation.Identity;
+        int parts = exact ? SampleParallel.Parts(rows, (long)rows * _size) : 1;
+        (_source, _backward) = (source, backward);
+        try
+        {
+            SampleParallel.Run(this, parts);
+        }
+        finally
+        {
+            _source = null;
+        }
+    }
+
+    // Samples [part·rows/parts, (part + 1)·rows/parts).
+    void IPartitionedWork.RunPart(int part, int parts)
+    {
+        int rows = _output.Rows;
+        int first = (int)((long)part * rows / parts), end = (int)((long)(part + 1) * rows / parts);
+        int offset = first * _size, length = (end - first) * _size;
+        if (_backward)
+            ActivationFunctions.Backward(Activation, _output.Span.Slice(offset, length), _source!.Span.Slice(offset, length),
+                _inputGradient.Span.Slice(offset, length), _size, Alpha);
+        else
+            ActivationFunctions.Forward(Activation, _source!.Span.Slice(offset, length), _output.Span.Slice(offset, length), _size, Alpha);
     }
 }

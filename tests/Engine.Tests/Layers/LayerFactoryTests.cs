@@ -41,6 +41,45 @@ public class LayerFactoryTests
         Assert.Equal(Activation.Sigmoid, ((ActivationLayer)layer).Activation);
     }
 
+    [Theory]
+    [InlineData("Relu")]
+    [InlineData("LeakyRelu")]
+    [InlineData("Tanh")]
+    public void ActivationOfAFeatureMapBatchGivesTheSameBitsOnOneThreadAndOnTwo(string activation)
+    {
+        // 33 samples of 32 × 31 × 31 (1 M values): over the threshold where ReLU splits the batch across threads.
+        int[] shape = [32, 31, 31];
+        int size = 32 * 31 * 31, batch = 33;
+        var rng = new DlBook.Engine.Random.Rng(5);
+        var x = new Tensor([batch, .. shape]);
+        var dy = new Tensor([batch, .. shape]);
+        for (int i = 0; i < x.Length; i++) { x.Span[i] = rng.NextFloat() * 4 - 2; dy.Span[i] = rng.NextFloat() - 0.5f; }
+        (float[] Y, float[] Dx) Pass(int threads)
+        {
+            int saved = DlBook.Engine.Kernels.Gemm.ForceThreads;
+            DlBook.Engine.Kernels.Gemm.ForceThreads = threads;
+            try
+            {
+                var layer = LayerFactory.Build(new LayerSpec { Kind = LayerKinds.Activation }.With("activation", activation), shape, null);
+                var y = layer.Forward(x, true).Span.ToArray();
+                return (y, layer.Backward(dy).Span.ToArray());
+            }
+            finally { DlBook.Engine.Kernels.Gemm.ForceThreads = saved; }
+        }
+        var one = Pass(1);
+        var two = Pass(2);
+        Assert.Equal(batch * size, one.Y.Length);
+        Assert.Equal(one.Y, two.Y);
+        Assert.Equal(one.Dx, two.Dx);
+        // And the values are the activation's: spot-check against the scalar definition.
+        for (int i = 0; i < x.Length; i += 9973)
+        {
+            float z = x.Span[i];
+            float expected = activation switch { "Relu" => Math.Max(0, z), "LeakyRelu" => z > 0 ? z : 0.01f * z, _ => MathF.Tanh(z) };
+            Assert.Equal(expected, one.Y[i], 5);
+        }
+    }
+
     [Fact]
     public void ActivationTypoNamesTheLayer()
     {
