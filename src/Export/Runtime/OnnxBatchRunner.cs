@@ -29,14 +29,14 @@ public sealed class OnnxBatchRunner : IDisposable
         if (input.ElementType != OnnxElementType.Float)
             throw new OnnxInputException($"Input '{input.Name}' of '{session.ModelName}' is {input.Describe()}; the batch runner feeds float32.");
         _input = input.Name;
-        _inputRow = RowShape(input);
+        _inputRow = RowShape(input, session.ModelName);
         var floatOutputs = session.Outputs.Where(o => o.ElementType == OnnxElementType.Float).ToList();
         _outputs = outputNames?.ToArray() ?? floatOutputs.Select(o => o.Name).ToArray();
         _outputRows = _outputs.Select(n =>
         {
             var o = session.Output(n) ?? throw new OnnxInputException($"ONNX model '{session.ModelName}' has no output '{n}'; its outputs: {string.Join(", ", session.Outputs.Select(x => x.Describe()))}.");
             if (o.ElementType != OnnxElementType.Float) throw new OnnxInputException($"Output '{n}' of '{session.ModelName}' is {o.Describe()}; the batch runner reads float32 outputs.");
-            return RowShape(o);
+            return RowShape(o, session.ModelName);
         }).ToArray();
         BatchSize = batchSize;
         InputSize = (int)_inputRow.Aggregate(1L, (a, b) => a * b);
@@ -121,8 +121,8 @@ public sealed class OnnxBatchRunner : IDisposable
         return i >= 0 ? i : throw new ArgumentException($"The runner does not read output '{name}'; it reads {string.Join(", ", _outputs)}.", nameof(name));
     }
 
-    private static long[] RowShape(OnnxValueInfo v) => v.Dimensions.Skip(1).Select(d => d < 0
-        ? throw new OnnxInputException($"'{v.Name}' ({v.Describe()}) has a symbolic dimension after the batch; the batch runner needs fixed row shapes.")
+    private static long[] RowShape(OnnxValueInfo v, string model) => v.Dimensions.Skip(1).Select(d => d < 0
+        ? throw new OnnxInputException($"'{v.Name}' ({v.Describe()}) of ONNX model '{model}' has a symbolic dimension after the batch; the batch runner needs fixed row shapes: export the model with every dimension but the first fixed.")
         : d).ToArray();
 
     /// <inheritdoc />

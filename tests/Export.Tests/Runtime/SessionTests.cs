@@ -77,6 +77,24 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public void ASymbolicRowDimensionIsAnInputErrorNamingTheModelFile()
+    {
+        // Found by the fuzzing harness (seed 11, ONNX case 375): the message named the input but not the file.
+        var model = DlBook.Export.Onnx.Proto.ModelProto.Parser.ParseFrom(Net().Bytes());
+        var dim = model.Graph.Input.Single().Type.TensorType.Shape.Dim[1];
+        dim.ClearDimValue();
+        dim.DimParam = "features";
+        using var dir = new TempDir();
+        var path = dir.File("symbolic.onnx");
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        using var s = OnnxSession.Open(path);
+        var e = Assert.Throws<OnnxInputException>(() => s.Runner(4));
+        Assert.Contains("symbolic.onnx", e.Message);
+        Assert.Contains("symbolic dimension after the batch", e.Message);
+        Assert.Contains("export the model with every dimension but the first fixed", e.Message);
+    }
+
+    [Fact]
     public void TenThousandPreAllocatedRunsKeepMemoryFlat()
     {
         using var s = OnnxSession.FromBytes(Net().Bytes());
