@@ -14,6 +14,7 @@ public static class Images
 
     public static byte[] Jpeg(Random rng, byte[] data, List<string> log)
     {
+        if (data.Length < 4) return Bytes.Any(rng, data, log);   // an earlier mutation left too little to parse
         var d = (byte[])data.Clone();
         var markers = new List<(int At, byte Kind)>();
         for (int i = 2; i + 4 < d.Length && markers.Count < 64; i++)
@@ -35,7 +36,8 @@ public static class Images
                 log.Add($"segment 0x{m.Kind:X2}@{m.At} length={len}");
                 return d;
             case 3:                           // the end-of-image marker gone, or the scan cut short
-                int cut = markers.Count > 0 && rng.Next(2) == 0 ? markers[^1].At + rng.Next(1, 200) : d.Length - 2;
+                // An earlier mutation of the same case may have left fewer than two bytes.
+                int cut = markers.Count > 0 && rng.Next(2) == 0 ? markers[^1].At + rng.Next(1, 200) : Math.Max(0, d.Length - 2);
                 log.Add($"truncate@{Math.Min(cut, d.Length)}");
                 return d[..Math.Min(cut, d.Length)];
             default:                          // bytes flipped among the tables
