@@ -44,6 +44,9 @@ public sealed class Sequential
         if (_layers[0] is RecurrentLayer recurrent) recurrent.ComputeInputGradient = false;
         if (_layers[0] is TimeDistributedDenseLayer timeDense) timeDense.ComputeInputGradient = false;
         if (_layers[0] is Conv2dLayer conv) conv.ComputeInputGradient = false;
+        // An Embedding feeding a recurrent layer: its input projection becomes a per-token table (see RecurrentLayer).
+        for (int i = 0; i + 1 < _layers.Length; i++)
+            if (_layers[i] is EmbeddingLayer embedding && _layers[i + 1] is RecurrentLayer fed) fed.Tokens = embedding;
         Specs = specs.ToArray();
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         OutputShape = (int[])shape.Clone();

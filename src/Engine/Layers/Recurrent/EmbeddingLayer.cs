@@ -49,6 +49,19 @@ public sealed class EmbeddingLayer : ILayer
     /// <summary>The padding id whose row is zero and never learns, or −1 for none.</summary>
     public int PaddingIndex { get; }
 
+    /// <summary>The output of the last Forward, [batch, T, dim]; a recurrent layer fed by it recognises it by reference.</summary>
+    internal Tensor Output => _output;
+
+    /// <summary>The token ids of the last Forward, row-major [batch, T].</summary>
+    internal ReadOnlySpan<int> Ids => _ids.AsSpan(0, Math.Max(0, _rows) * _steps);
+
+    /// <summary>
+    /// Set by the recurrent layer this one feeds when its Backward has already written <see cref="Parameter.Gradient"/>
+    /// of <see cref="Weights"/> from its per-token sums (see <see cref="RecurrentLayer"/>); the next Backward then
+    /// leaves it as it is.
+    /// </summary>
+    internal bool GradientWritten { get; set; }
+
     /// <summary>Builds an Embedding layer from its spec (see <see cref="LayerFactory.Build"/>).</summary>
     public static EmbeddingLayer Create(LayerSpec spec, int[] inputShape, Rng? rng)
     {
@@ -98,6 +111,7 @@ public sealed class EmbeddingLayer : ILayer
         }
         _rows = batch;
         _steps = steps;
+        GradientWritten = false;
         _output.Resize(batch, steps, dim);
         var y = _output.Span;
         var w = Weights.Value;
@@ -112,6 +126,14 @@ public sealed class EmbeddingLayer : ILayer
         LayerChecks.Forwarded(Spec, _rows);
         ArgumentNullException.ThrowIfNull(outputGradient);
         int n = _rows * _steps, dim = Dimension;
+        if (GradientWritten)
+        {
+            // The recurrent layer fed by this one wrote dW from its per-token sums; its input gradient is empty.
+            GradientWritten = false;
+            _inputGradient.Resize(_rows, _steps);
+            _inputGradient.Clear();
+            return _inputGradient;
+        }
         LayerChecks.Gradient(Spec, outputGradient, _rows, _steps * dim);
         var dy = outputGradient.Span;
         var dw = Weights.Gradient;
