@@ -43,11 +43,12 @@ public sealed unsafe class GruLayer : RecurrentLayer
         wb[n2..].CopyTo(row[n2..]);
     }
 
-    // gates [3H] (z, r, h̃) in: W·x + biases, out: the activated gates; aux: R_h·h₋ + Rb_h.
-    private protected override void ForwardRow(float* g, float* rec, float* rb, float* hPrev, float* h,
+    // g [3H] (z, r, h̃): W·x + biases; gates: the activated gates; aux: R_h·h₋ + Rb_h.
+    private protected override void ForwardRow(float* g, float* gates, float* rec, float* rb, float* hPrev, float* h,
         float* cPrev, float* c, float* aux, int n)
     {
         float* gz = g, gr = g + n, gh = g + 2 * n;
+        float* az = gates, ar = gates + n, ah = gates + 2 * n;
         float* rz = rec, rr = rec + n, rh = rec + 2 * n, rbh = rb + 2 * n;
         int j = 0;
         if (Vector)
@@ -59,7 +60,7 @@ public sealed unsafe class GruLayer : RecurrentLayer
                 var rn = Vector512.Load(rh + j) + Vector512.Load(rbh + j);
                 var nn = Tanh(Vector512.Load(gh + j) + r * rn);
                 var hp = Vector512.Load(hPrev + j);
-                z.Store(gz + j); r.Store(gr + j); nn.Store(gh + j); rn.Store(aux + j);
+                z.Store(az + j); r.Store(ar + j); nn.Store(ah + j); rn.Store(aux + j);
                 (nn + z * (hp - nn)).Store(h + j);
             }
         }
@@ -67,7 +68,7 @@ public sealed unsafe class GruLayer : RecurrentLayer
         {
             float z = Sigmoid(gz[j] + rz[j]), r = Sigmoid(gr[j] + rr[j]), rn = rh[j] + rbh[j];
             float nn = Tanh(gh[j] + r * rn);
-            gz[j] = z; gr[j] = r; gh[j] = nn; aux[j] = rn;
+            az[j] = z; ar[j] = r; ah[j] = nn; aux[j] = rn;
             h[j] = nn + z * (hPrev[j] - nn);
         }
     }

@@ -55,12 +55,13 @@ public sealed unsafe class LstmLayer : RecurrentLayer
     private protected override void FillBiasRow(ReadOnlySpan<float> wb, ReadOnlySpan<float> rb, Span<float> row) =>
         System.Numerics.Tensors.TensorPrimitives.Add(wb, rb, row);
 
-    // gates [4H] (i, o, f, c̃) in: W·x + Wb + Rb, out: the activated gates; aux: tanh c.
-    private protected override void ForwardRow(float* g, float* rec, float* rb, float* hPrev, float* h,
+    // g [4H] (i, o, f, c̃): W·x + Wb + Rb; gates: the activated gates; aux: tanh c.
+    private protected override void ForwardRow(float* g, float* gates, float* rec, float* rb, float* hPrev, float* h,
         float* cPrev, float* c, float* aux, int n)
     {
         float* gi = g, go = g + n, gf = g + 2 * n, gc = g + 3 * n;
         float* ri = rec, ro = rec + n, rf = rec + 2 * n, rc = rec + 3 * n;
+        float* ai = gates, ao = gates + n, af = gates + 2 * n, ac = gates + 3 * n;
         int j = 0;
         if (Vector)
         {
@@ -72,7 +73,7 @@ public sealed unsafe class LstmLayer : RecurrentLayer
                 var cc = Tanh(Vector512.Load(gc + j) + Vector512.Load(rc + j));
                 var cn = f * Vector512.Load(cPrev + j) + i * cc;
                 var ct = Tanh(cn);
-                i.Store(gi + j); o.Store(go + j); f.Store(gf + j); cc.Store(gc + j);
+                i.Store(ai + j); o.Store(ao + j); f.Store(af + j); cc.Store(ac + j);
                 cn.Store(c + j); ct.Store(aux + j); (o * ct).Store(h + j);
             }
         }
@@ -80,7 +81,7 @@ public sealed unsafe class LstmLayer : RecurrentLayer
         {
             float i = Sigmoid(gi[j] + ri[j]), o = Sigmoid(go[j] + ro[j]), f = Sigmoid(gf[j] + rf[j]), cc = Tanh(gc[j] + rc[j]);
             float cn = f * cPrev[j] + i * cc, ct = Tanh(cn);
-            gi[j] = i; go[j] = o; gf[j] = f; gc[j] = cc;
+            ai[j] = i; ao[j] = o; af[j] = f; ac[j] = cc;
             c[j] = cn; aux[j] = ct; h[j] = o * ct;
         }
     }

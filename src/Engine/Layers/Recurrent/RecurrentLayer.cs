@@ -281,10 +281,12 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private protected abstract void FillBiasRow(ReadOnlySpan<float> wb, ReadOnlySpan<float> rb, Span<float> row);
 
     /// <summary>
-    /// One row of one step. gates: [G·H] input projections plus bias, overwritten with what backward needs;
+    /// One row of one step. g: [G·H] input projections plus bias (read); gates: [G·H] where the cell writes what
+    /// backward needs (the activated gates: g itself, or the step's own row when g is a row of the token table);
     /// rec: [G·H] = R·h₋; rb: [G·H] the recurrent bias; hPrev, h: [H]; cPrev, c, aux: [H] (when the cell has them).
+    /// Element j of gates is written only after element j of g is read, so gates may be g.
     /// </summary>
-    private protected abstract void ForwardRow(float* gates, float* rec, float* rb, float* hPrev, float* h,
+    private protected abstract void ForwardRow(float* g, float* gates, float* rec, float* rb, float* hPrev, float* h,
         float* cPrev, float* c, float* aux, int units);
 
     /// <summary>
@@ -329,7 +331,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
             var wd = w.Slice(d * gh * inputs, gh * inputs);
             if (_fusedTokens)
             {
-                ProjectTokens(tokens!, d, batch, steps, lengths, wd);
+                ProjectTokens(tokens!, wd);
             }
             else
             {
@@ -364,26 +366,15 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         return _output;
     }
 
-    // The input projections of direction d from the per-token table T = E·W_dᵀ + b: slot s of row b gets T[id] for
-    // s < length and b itself past it (what the product gives a zero input).
-    private void ProjectTokens(EmbeddingLayer tokens, int d, int batch, int steps, int[] lengths, ReadOnlySpan<float> wd)
+    // The per-token table of direction d, T = E·W_dᵀ + b [vocab, G·H]: the time loop reads row id of a step's
+    // token as its input projection (ForwardRow's g), so no [batch, T+1, G·H] projections are written.
+    private void ProjectTokens(EmbeddingLayer tokens, ReadOnlySpan<float> wd)
     {
-        int gh = GateBlocks * Units, p = steps + 1, vocab = tokens.Vocabulary, dim = Inputs;
+        int gh = GateBlocks * Units, vocab = tokens.Vocabulary, dim = Inputs;
         if (_table.Length < vocab * gh) _table = new float[vocab * gh];
         var table = _table.AsSpan(0, vocab * gh);
         RowKernels.Broadcast(_biasRow, table, vocab);
         Gemm.Multiply(Transpose.No, Transpose.Yes, vocab, gh, dim, 1f, tokens.Weights.Value.Span, dim, wd, dim, 1f, table, gh);
-        var g = _g[d].AsSpan();
-        for (int b = 0; b < batch; b++)
-        {
-            int len = lengths[b];
-            for (int s = 0; s < p; s++)
-            {
-                var dst = g.Slice((b * p + s) * gh, gh);
-                if (s < len) table.Slice(_tokenIds[b * steps + TimeOf(d, s, len)] * gh, gh).CopyTo(dst);
-                else _biasRow.CopyTo(dst);
-            }
-        }
     }
 
     // The time loop of direction d over the rows of the batch, split into parts of rows on the engine's threads: a
@@ -465,7 +456,9 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         fixed (float* prec = _rec)
         fixed (float* prt = _rt)
         fixed (float* prb = rb)
+        fixed (float* pt = _table)
         {
+            float* ptab = _fusedTokens ? pt : null;
             for (int s = 0; s < steps; s++)
             {
                 StepProduct(hi - lo, ph + ((long)lo * p + s) * h, p * h, prt, gh, gh, h, accumulate: false, prec + (long)lo * gh, gh);
@@ -475,7 +468,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                     float* hPrev = ph + row * h;
                     if (s < lengths[b])
                     {
-                        ForwardRow(pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
+                        float* gIn = ptab is null ? pg + row * gh : ptab + (long)_tokenIds[b * steps + TimeOf(d, s, lengths[b])] * gh;
+                        ForwardRow(gIn, pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
                             HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, HasAux ? pa + row * h : null, h);
                     }
                     else

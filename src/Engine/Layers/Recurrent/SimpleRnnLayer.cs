@@ -45,7 +45,7 @@ public sealed unsafe class SimpleRnnLayer : RecurrentLayer
     private protected override void FillBiasRow(ReadOnlySpan<float> wb, ReadOnlySpan<float> rb, Span<float> row) =>
         System.Numerics.Tensors.TensorPrimitives.Add(wb, rb, row);
 
-    private protected override void ForwardRow(float* g, float* rec, float* rb, float* hPrev, float* h,
+    private protected override void ForwardRow(float* g, float* gates, float* rec, float* rb, float* hPrev, float* h,
         float* cPrev, float* c, float* aux, int n)
     {
         int j = 0;
