@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using DlBook.Engine.Initializers;
 using DlBook.Engine.Kernels;
 using DlBook.Engine.Random;
@@ -57,7 +58,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     // per-step value (LSTM tanh c, GRU R_h·h + Rb_h).
     private float[][] _x = [], _g = [], _h = [], _c = [], _aux = [];
     private float[][] _dxg = [], _drg = [];
-    private float[] _rec = [], _dh = [], _dc = [], _dxp = [], _dwt = [];
+    private float[] _rec = [], _dh = [], _dc = [], _dxp = [], _dwt = [], _wt = [];
     // Fed by an Embedding (Tokens): the per-token input projections [vocab, G·H] of one direction, the per-token
     // sums of their gradients, the ids of the last Forward, and whether that Forward took the table.
     private float[] _table = [], _tokenSums = [];
@@ -339,15 +340,37 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                 for (int b = 0; b < batch; b++)
                 {
                     int len = lengths[b];
-                    for (int s = 0; s < p; s++)
+                    var row = xd.Slice(b * p * inputs, p * inputs);
+                    var src = x.Slice(b * steps * inputs, steps * inputs);
+                    if (d == 0)
                     {
-                        var dst = xd.Slice((b * p + s) * inputs, inputs);
-                        if (s < len) x.Slice((b * steps + TimeOf(d, s, len)) * inputs, inputs).CopyTo(dst);
-                        else dst.Clear();
+                        // Processing order is time order: one copy for the row (a copy per step was most of the
+                        // forward's memmove time with 2 inputs a step).
+                        src[..(len * inputs)].CopyTo(row);
                     }
+                    else
+                    {
+                        for (int s = 0; s < len; s++)
+                        {
+                            int from = (len - 1 - s) * inputs, to = s * inputs;
+                            for (int k = 0; k < inputs; k++) row[to + k] = src[from + k];
+                        }
+                    }
+                    row[(len * inputs)..].Clear();
                 }
-                RowKernels.Broadcast(_biasRow, _g[d], batch * p);
-                Gemm.Multiply(Transpose.No, Transpose.Yes, batch * p, gh, inputs, 1f, xd, inputs, wd, inputs, 1f, _g[d], gh);
+                if (inputs < NarrowInputs)
+                {
+                    // A few inputs a step (the adding problem's 2): the time loop projects each row just before its
+                    // gates, from Wᵀ [in, G·H], instead of a product over all steps writing and re-reading G.
+                    if (_wt.Length < inputs * gh) _wt = new float[inputs * gh];
+                    for (int i = 0; i < gh; i++)
+                        for (int k = 0; k < inputs; k++) _wt[k * gh + i] = wd[i * inputs + k];
+                }
+                else
+                {
+                    RowKernels.Broadcast(_biasRow, _g[d], batch * p);
+                    Gemm.Multiply(Transpose.No, Transpose.Yes, batch * p, gh, inputs, 1f, xd, inputs, wd, inputs, 1f, _g[d], gh);
+                }
             }
             var hs = _h[d].AsSpan();
             for (int b = 0; b < batch; b++)
@@ -457,8 +480,12 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         fixed (float* prt = _rt)
         fixed (float* prb = rb)
         fixed (float* pt = _table)
+        fixed (float* pwt = _wt)
+        fixed (float* px = _x[d])
+        fixed (float* pbias = _biasRow)
         {
             float* ptab = _fusedTokens ? pt : null;
+            bool project = !_fusedTokens && Inputs < NarrowInputs;
             for (int s = 0; s < steps; s++)
             {
                 StepProduct(hi - lo, ph + ((long)lo * p + s) * h, p * h, prt, gh, gh, h, accumulate: false, prec + (long)lo * gh, gh);
@@ -469,6 +496,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                     if (s < lengths[b])
                     {
                         float* gIn = ptab is null ? pg + row * gh : ptab + (long)_tokenIds[b * steps + TimeOf(d, s, lengths[b])] * gh;
+                        if (project) ProjectRow(px + row * Inputs, pwt, pbias, gIn, Inputs, gh);
                         ForwardRow(gIn, pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
                             HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, HasAux ? pa + row * h : null, h);
                     }
@@ -480,6 +508,29 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                     }
                 }
             }
+        }
+    }
+
+    // g = b + W·x for one row of a few inputs, with the packed GEMM's arithmetic (acc = fma over the inputs in
+    // order from 0, then b + acc), so the bits are those of the all-steps product it replaces.
+    private static void ProjectRow(float* x, float* wt, float* bias, float* g, int inputs, int n)
+    {
+        int j = 0;
+        if (GateMath.Vector)
+        {
+            for (; j <= n - 16; j += 16)
+            {
+                var acc = Vector512<float>.Zero;
+                for (int k = 0; k < inputs; k++)
+                    acc = Vector512.FusedMultiplyAdd(Vector512.Create(x[k]), Vector512.Load(wt + (long)k * n + j), acc);
+                (Vector512.Load(bias + j) + acc).Store(g + j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            float acc = 0;
+            for (int k = 0; k < inputs; k++) acc = MathF.FusedMultiplyAdd(x[k], wt[(long)k * n + j], acc);
+            g[j] = bias[j] + acc;
         }
     }
 

@@ -21,10 +21,13 @@ public class RecurrentReferenceTests
     // Wide enough that each step's product takes the packed GEMM with R packed once per time loop (forward and backward).
     [InlineData(LayerKinds.Lstm, false, 28, 4, 200, true, true, "", true, 0)]
     [InlineData(LayerKinds.Gru, false, 28, 3, 260, false, false, "", false, 0)]
+    // 16 inputs or more: the input projections of all steps are one product (fewer are projected row by row in the loop).
+    [InlineData(LayerKinds.Lstm, false, 5, 23, 19, true, true, "23,0,5,1,17", true, 0, 16)]
+    [InlineData(LayerKinds.Gru, false, 5, 23, 7, true, false, "20,3,23,0,9", false, 4, 21)]
+    [InlineData(LayerKinds.SimpleRnn, false, 3, 9, 17, false, true, "", true, 0, 40)]
     public void FastLayerMatchesTheScalarReference(string kind, bool relu, int batch, int steps, int units, bool bidirectional,
-        bool returnSequences, string lengthText, bool initialState, int bptt)
+        bool returnSequences, string lengthText, bool initialState, int bptt, int inputs = 3)
     {
-        const int inputs = 3;
         var spec = new LayerSpec { Kind = kind, Name = "rec" }.With("units", units).With("bidirectional", bidirectional)
             .With("returnSequences", returnSequences).With("bpttSteps", bptt).With("biasInit", "Uniform");
         if (relu) spec.With("activation", "Relu");
