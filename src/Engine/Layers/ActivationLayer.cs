@@ -61,6 +61,7 @@ public sealed class ActivationLayer : ILayer, IPartitionedWork
     public Tensor Forward(Tensor input, bool training)
     {
         LayerChecks.Input(Spec, input, _size);
+        GradientMasked = false;
         LayerChecks.EnsureRows(_output, input, input.Rows);
         Run(input, backward: false, input.Rows);
         return _output;
@@ -71,10 +72,25 @@ public sealed class ActivationLayer : ILayer, IPartitionedWork
     public Tensor Backward(Tensor outputGradient)
     {
         LayerChecks.Gradient(Spec, outputGradient, _output.Rows, _size);
+        if (GradientMasked)
+        {
+            // The max pool this ReLU feeds routed its gradient only where y > 0: that is ReLU′ already.
+            GradientMasked = false;
+            return outputGradient;
+        }
         LayerChecks.EnsureRows(_inputGradient, _output, _output.Rows);
         Run(outputGradient, backward: true, _output.Rows);
         return _inputGradient;
     }
+
+    /// <summary>The output of the last Forward; the max pool this layer feeds recognises its input by it.</summary>
+    internal Tensor Output => _output;
+
+    /// <summary>
+    /// Set by the <see cref="MaxPool2dLayer"/> a ReLU feeds when its Backward routed each gradient only to a winner
+    /// with y &gt; 0 (see <see cref="MaxPool2dLayer.Relu"/>); the next Backward then passes the gradient through.
+    /// </summary>
+    internal bool GradientMasked { get; set; }
 
     private void Run(Tensor source, bool backward, int rows)
     {

@@ -44,9 +44,14 @@ public sealed class Sequential
         if (_layers[0] is RecurrentLayer recurrent) recurrent.ComputeInputGradient = false;
         if (_layers[0] is TimeDistributedDenseLayer timeDense) timeDense.ComputeInputGradient = false;
         if (_layers[0] is Conv2dLayer conv) conv.ComputeInputGradient = false;
-        // An Embedding feeding a recurrent layer: its input projection becomes a per-token table (see RecurrentLayer).
+        // Pairs of layers that share work: an Embedding feeding a recurrent layer (its input projection becomes a
+        // per-token table, see RecurrentLayer.Tokens), a ReLU feeding a max pool.
         for (int i = 0; i + 1 < _layers.Length; i++)
+        {
             if (_layers[i] is EmbeddingLayer embedding && _layers[i + 1] is RecurrentLayer fed) fed.Tokens = embedding;
+            // A ReLU feeding a max pool: the pool's backward applies ReLU′ where it routes (see MaxPool2dLayer.Relu).
+            if (_layers[i] is ActivationLayer { Activation: Activation.Relu } relu && _layers[i + 1] is MaxPool2dLayer pool) pool.Relu = relu;
+        }
         Specs = specs.ToArray();
         _parameters = _layers.SelectMany(l => l.Parameters).ToArray();
         OutputShape = (int[])shape.Clone();

@@ -24,6 +24,8 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
     private bool _backward;
     private int _planes;
     private float[] _x = [], _y = [];
+    // Whether the last Forward's input was the output of the ReLU in Relu.
+    private bool _masked;
 
     private MaxPool2dLayer(LayerSpec spec, ConvGeometry g)
     {
@@ -44,6 +46,16 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
     /// <summary>The resolved sizes (Filters = Channels; no dilation).</summary>
     public ConvGeometry Geometry => _g;
 
+    /// <summary>
+    /// The ReLU this pool is fed by, set by <see cref="Networks.Sequential"/>. When a Forward's input is its output,
+    /// Backward routes a window's gradient to the winner only where the winner is &gt; 0 — ReLU′ at the only
+    /// positions that get any — and the ReLU passes it through instead of a pass of its own over the larger input.
+    /// </summary>
+    internal ActivationLayer? Relu { get; set; }
+
+    /// <summary>True when the last Forward's input was the output of <see cref="Relu"/>.</summary>
+    internal bool MasksByRelu => _masked;
+
     /// <summary>Builds a MaxPool2d layer from its spec (see <see cref="LayerFactory.Build"/>).</summary>
     /// <exception cref="ArgumentException">A setting is out of range, a pad is not smaller than the pool, or the input is not [C, H, W]; the message names the layer and the setting.</exception>
     public static MaxPool2dLayer Create(LayerSpec spec, int[] inputShape, Rng? rng)
@@ -63,6 +75,7 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
         if (_argmax.Length < _planes * _outPlane) _argmax = new int[_planes * _outPlane];
         _rows = rows;
         _backward = false;
+        _masked = Relu is { } relu && ReferenceEquals(input, relu.Output);
         _x = input.Data;
         _y = _output.Data;
         SampleParallel.Run(this, SampleParallel.Parts(_planes, (long)_planes * _inPlane));
@@ -80,6 +93,7 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
         _x = outputGradient.Data;
         _y = _inputGradient.Data;
         SampleParallel.Run(this, SampleParallel.Parts(_planes, (long)_planes * _inPlane));
+        if (_masked) Relu!.GradientMasked = true;
         return _inputGradient;
     }
 
@@ -89,25 +103,80 @@ public sealed unsafe class MaxPool2dLayer : ILayer, IPartitionedWork
         fixed (float* x = _x)
         fixed (float* y = _y)
         fixed (int* arg = _argmax)
+        fixed (float* pooled = _output.Data)
         {
             for (int p = start; p < end; p++)
             {
                 if (_backward)
                 {
-                    // dx plane ← 0, then dx[argmax] += dy (+= for overlapping windows).
                     float* dx = y + (long)p * _inPlane;
                     float* dy = x + (long)p * _outPlane;
                     int* a = arg + (long)p * _outPlane;
+                    // Fed by a ReLU: its derivative at a window's winner is (pooled value > 0), the winner's own value.
+                    float* won = _masked ? pooled + (long)p * _outPlane : null;
+                    if (Avx512F.IsSupported && Is2x2 && 2 * _g.OutHeight <= _g.Height && 2 * _g.OutWidth <= _g.Width)
+                    {
+                        Backward2x2Avx512(dy, a, won, dx);
+                        continue;
+                    }
+                    // dx plane ← 0, then dx[argmax] += dy (+= for overlapping windows).
                     new Span<float>(dx, _inPlane).Clear();
                     for (int o = 0; o < _outPlane; o++)
-                        if (a[o] >= 0) dx[a[o]] += dy[o];
+                        if (a[o] >= 0 && (won is null || won[o] > 0)) dx[a[o]] += dy[o];
                 }
-                else if (_g.KernelHeight == 2 && _g.KernelWidth == 2 && _g.StrideHeight == 2 && _g.StrideWidth == 2 && _g.PadTop == 0 && _g.PadLeft == 0)
+                else if (Is2x2)
                     Forward2x2(x + (long)p * _inPlane, y + (long)p * _outPlane, arg + (long)p * _outPlane);
                 else
                     ForwardPlane(x + (long)p * _inPlane, y + (long)p * _outPlane, arg + (long)p * _outPlane);
             }
         }
+    }
+
+    private bool Is2x2 => _g.KernelHeight == 2 && _g.KernelWidth == 2 && _g.StrideHeight == 2 && _g.StrideWidth == 2 && _g.PadTop == 0 && _g.PadLeft == 0;
+
+    // Backward of the 2×2/2 pool whose windows lie inside the plane: every input position of a window is written
+    // (its gradient at the winner, 0 elsewhere), 16 windows at a time, so the plane needs no clearing and no scatter;
+    // the rows and columns no window covers are cleared. won: the pooled values when a ReLU feeds the pool (a
+    // winner ≤ 0 gets 0), else null. The values are those of the clear-and-scatter loop.
+    private void Backward2x2Avx512(float* dy, int* arg, float* won, float* dx)
+    {
+        int w = _g.Width, h = _g.Height, ow = _g.OutWidth, oh = _g.OutHeight;
+        var lanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var low = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        var high = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        var width = Vector512.Create(w);
+        for (int oy = 0; oy < oh; oy++)
+        {
+            int r0 = 2 * oy;
+            float* row0 = dx + (long)r0 * w, row1 = row0 + w;
+            for (int ox = 0; ox < ow; ox += 16)
+            {
+                int n = Math.Min(16, ow - ox), o = oy * ow + ox, c = 2 * ox;
+                var take = Masks512.First(n);
+                var v = Avx512F.MaskLoad(dy + o, take, Vector512<float>.Zero);
+                if (won is not null)
+                    v = Vector512.ConditionalSelect(Vector512.GreaterThan(Avx512F.MaskLoad(won + o, take, Vector512<float>.Zero), Vector512<float>.Zero), v, Vector512<float>.Zero);
+                var idx = Avx512F.MaskLoad((float*)(arg + o), take, Vector512<float>.Zero).AsInt32();
+                var at = lanes + Vector512.Create(r0 * w + c);
+                var e0 = Vector512.ConditionalSelect(Vector512.Equals(idx, at).AsSingle(), v, Vector512<float>.Zero);
+                var o0 = Vector512.ConditionalSelect(Vector512.Equals(idx, at + Vector512<int>.One).AsSingle(), v, Vector512<float>.Zero);
+                var e1 = Vector512.ConditionalSelect(Vector512.Equals(idx, at + width).AsSingle(), v, Vector512<float>.Zero);
+                var o1 = Vector512.ConditionalSelect(Vector512.Equals(idx, at + width + Vector512<int>.One).AsSingle(), v, Vector512<float>.Zero);
+                // Windows' even and odd columns back into row order: lanes (e0, o0) interleaved.
+                var m0 = Masks512.First(Math.Min(2 * n, 16));
+                var m1 = Masks512.First(Math.Max(2 * n - 16, 0));
+                Avx512F.MaskStore(row0 + c, m0, Avx512F.PermuteVar16x32x2(e0, low, o0));
+                Avx512F.MaskStore(row0 + c + 16, m1, Avx512F.PermuteVar16x32x2(e0, high, o0));
+                Avx512F.MaskStore(row1 + c, m0, Avx512F.PermuteVar16x32x2(e1, low, o1));
+                Avx512F.MaskStore(row1 + c + 16, m1, Avx512F.PermuteVar16x32x2(e1, high, o1));
+            }
+            if (2 * ow < w)
+            {
+                new Span<float>(row0 + 2 * ow, w - 2 * ow).Clear();
+                new Span<float>(row1 + 2 * ow, w - 2 * ow).Clear();
+            }
+        }
+        if (2 * oh < h) new Span<float>(dx + (long)2 * oh * w, (h - 2 * oh) * w).Clear();
     }
 
     // The book's pool: 2×2 windows, stride 2, no top/left padding (bottom/right padding only drops the last row or column when the window is cut).

@@ -125,6 +125,7 @@ public class PoolingLayerTests
             (1, 1, 5, 7, "2", null, "valid"),
             (7, 3, 9, 8, "2", null, "same"),
             (7, 3, 7, 7, "2", null, "valid"),       // the 2×2 fast path with a cut last row and column
+            (2, 3, 13, 45, "2", null, "valid"),     // … and 22 windows a row: a full block of 16 and a masked one
             (2, 2, 9, 6, "3", "2", "valid"),
             (3, 3, 8, 11, "3", "1", "same"),
             (1, 3, 6, 7, "2,3", "1,2", "1"),
