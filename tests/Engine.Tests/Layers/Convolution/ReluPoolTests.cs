@@ -39,31 +39,12 @@ public class ReluPoolTests
         var dy = GradientCheck.Normal(rng, 1f, batch, 3);
         net.Backward(dy);
 
-        var specs = Specs(activation, pool);
-        var layers = new ILayer[specs.Count];
-        int[] shape = input;
-        for (int i = 0; i < specs.Count; i++)
-        {
-            layers[i] = LayerFactory.Build(specs[i], shape, new Rng(1));
-            shape = specs[i].OutputShape;
-            for (int p = 0; p < layers[i].Parameters.Count; p++)
-                net.Layers[i].Parameters[p].Value.Span.CopyTo(layers[i].Parameters[p].Value.Span);
-        }
-        Tensor t = x;
-        foreach (var layer in layers) t = layer.Forward(t, training: true);
+        var layers = Chained.Layers(net, Specs(activation, pool), input);
+        var t = Chained.Forward(layers, x);
         Assert.False(((MaxPool2dLayer)layers[2]).MasksByRelu);
         Assert.Equal(t.Span.ToArray(), logits);
-        var g = new Tensor(dy.Span.ToArray(), batch, 3);
-        for (int i = layers.Length - 1; i >= 0; i--) g = layers[i].Backward(g);
-        for (int l = 0; l < layers.Length; l++)
-            for (int p = 0; p < layers[l].Parameters.Count; p++)
-            {
-                var want = layers[l].Parameters[p].Gradient.Span;
-                var got = net.Layers[l].Parameters[p].Gradient.Span;
-                for (int i = 0; i < want.Length; i++)
-                    Assert.True(Math.Abs(want[i] - got[i]) <= 1e-6f + 1e-5f * Math.Abs(want[i]),
-                        $"{net.Layers[l].Spec.Name}.{layers[l].Parameters[p].Name}[{i}]: {got[i]} against {want[i]} chained");
-            }
+        Chained.Backward(layers, new Tensor(dy.Span.ToArray(), batch, 3));
+        Chained.AssertSameGradients(net, layers, 1e-6f, 1e-5f, activation);
     }
 
     [Fact]

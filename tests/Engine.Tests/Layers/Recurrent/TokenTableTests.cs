@@ -32,22 +32,6 @@ public class TokenTableTests
         return ids;
     }
 
-    // The same three layers, built alone (no Sequential, so no table) with the network's parameter values.
-    private static ILayer[] Unfused(Sequential net, string kind, bool bidirectional, int bptt, int padding, int steps)
-    {
-        var specs = Specs(kind, bidirectional, bptt, padding);
-        var layers = new ILayer[3];
-        int[] shape = [steps];
-        for (int i = 0; i < 3; i++)
-        {
-            layers[i] = LayerFactory.Build(specs[i], shape, new Rng(99));
-            shape = specs[i].OutputShape;
-            for (int p = 0; p < layers[i].Parameters.Count; p++)
-                net.Layers[i].Parameters[p].Value.Span.CopyTo(layers[i].Parameters[p].Value.Span);
-        }
-        return layers;
-    }
-
     [Theory]
     // kind, bidirectional, lengths, bpttSteps, paddingIndex
     [InlineData(LayerKinds.Lstm, false, false, 0, -1)]
@@ -71,25 +55,13 @@ public class TokenTableTests
         var dy = GradientCheck.Normal(rng, 1f, batch, steps * Classes);
         net.Backward(dy);
 
-        var layers = Unfused(net, kind, bidirectional, bptt, padding, steps);
+        var layers = Chained.Layers(net, Specs(kind, bidirectional, bptt, padding), [steps]);
         ((RecurrentLayer)layers[1]).SetLengths(lengths);
-        Tensor h = ids;
-        foreach (var layer in layers) h = layer.Forward(h, training: true);
+        var expected = Chained.Forward(layers, ids).Span.ToArray();
         Assert.False(((RecurrentLayer)layers[1]).UsedTokenTable);
-        var expected = h.Span.ToArray();
-        var g = new Tensor(dy.Span.ToArray(), batch, steps, Classes);
-        for (int i = 2; i >= 0; i--) g = layers[i].Backward(g);
-
+        Chained.Backward(layers, new Tensor(dy.Span.ToArray(), batch, steps, Classes));
         for (int i = 0; i < logits.Length; i++) Assert.Equal(expected[i], logits[i], 1e-5f);
-        for (int l = 0; l < 3; l++)
-            for (int p = 0; p < layers[l].Parameters.Count; p++)
-            {
-                var want = layers[l].Parameters[p].Gradient.Span;
-                var got = net.Layers[l].Parameters[p].Gradient.Span;
-                for (int i = 0; i < want.Length; i++)
-                    Assert.True(Math.Abs(want[i] - got[i]) <= 1e-5f + 1e-4f * Math.Abs(want[i]),
-                        $"{kind} {net.Layers[l].Spec.Name}.{layers[l].Parameters[p].Name}[{i}]: {got[i]} against {want[i]} chained");
-            }
+        Chained.AssertSameGradients(net, layers, 1e-5f, 1e-4f, kind);
         if (padding >= 0) Assert.All(net.Layers[0].Parameters[0].Gradient.Row(padding).ToArray(), v => Assert.Equal(0f, v));
     }
 
