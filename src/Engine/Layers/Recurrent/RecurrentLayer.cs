@@ -632,7 +632,9 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                 0f, Recurrence.Gradient.Span.Slice(d * gh * h, gh * h), h);
             var db = Bias.Gradient.Span.Slice(d * 2 * gh, 2 * gh);
             RowKernels.SumRows(_dxg[d], db[..gh], rows);
-            RowKernels.SumRows(_drg[d], db[gh..], rows);
+            // Without a separate recurrent gradient (RNN, LSTM) ∂C/∂Rb is ∂C/∂Wb.
+            if (SeparateRecurrentGradient) RowKernels.SumRows(_drg[d], db[gh..], rows);
+            else db[..gh].CopyTo(db[gh..]);
             if (!inputGradient) continue;
             Gemm.Multiply(Transpose.No, Transpose.No, rows, Inputs, gh, 1f, _dxg[d], gh,
                 w.Slice(d * gh * Inputs, gh * Inputs), Inputs, 0f, _dxp, Inputs);
