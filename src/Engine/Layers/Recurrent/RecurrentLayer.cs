@@ -62,6 +62,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     // Fed by an Embedding (Tokens): the per-token input projections [vocab, G·H] of one direction, the per-token
     // sums of their gradients, the ids of the last Forward, and whether that Forward took the table.
     private float[] _table = [], _tokenSums = [];
+    // Per row of the batch, its Σ_s x_s ⊗ dXG_s [in, G·H] when the inputs are few (see NarrowWeightGradient).
+    private float[] _dwRows = [];
     private int[] _tokenIds = [];
     private bool _fusedTokens;
     // Below this many inputs per step dW is computed transposed (see Backward).
@@ -615,12 +617,16 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
             {
                 TokenGradients(d, batch, steps, lengths, dw, w.Slice(d * gh * Inputs, gh * Inputs));
             }
-            else if (Inputs < NarrowInputs)
+            else if (NarrowWeightGradient)
             {
-                // A few inputs (the adding problem's 2): dWᵀ = xᵀ·dXG is a short-row product the no-pack path takes,
-                // where dXGᵀ·x would pad 2 columns to a 32-wide tile. Same sums, then transposed into place.
+                // A few inputs (the adding problem's 2): each row summed its steps' x ⊗ dXG in the time loop, while
+                // dXG was in cache (a product over all rows afterwards re-read all of dXG for 2 multiply-adds an
+                // element). dWᵀ = Σ_rows in row order, so the bits do not depend on the thread count; then transposed.
                 if (_dwt.Length < gh * Inputs) _dwt = new float[gh * Inputs];
-                Gemm.Multiply(Transpose.Yes, Transpose.No, Inputs, gh, rows, 1f, _x[d], Inputs, _dxg[d], gh, 0f, _dwt, gh);
+                var sum = _dwt.AsSpan(0, gh * Inputs);
+                _dwRows.AsSpan(0, gh * Inputs).CopyTo(sum);
+                for (int b = 1; b < batch; b++)
+                    System.Numerics.Tensors.TensorPrimitives.Add(sum, _dwRows.AsSpan(b * gh * Inputs, gh * Inputs), sum);
                 for (int i = 0; i < gh; i++)
                     for (int j = 0; j < Inputs; j++) dw[i * Inputs + j] = _dwt[j * gh + i];
             }
@@ -689,6 +695,26 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
             tokens.Weights.Gradient.Span, dim);
     }
 
+    // Below NarrowInputs inputs (and not fed by the token table) dW is summed per row in the backward time loop.
+    private bool NarrowWeightGradient => Inputs < NarrowInputs && !_fusedTokens;
+
+    // acc[k, 0 .. n) += x[k]·g[0 .. n) for k < inputs: one row's step of dWᵀ.
+    private static void AccumulateOuter(float* x, float* g, float* acc, int inputs, int n)
+    {
+        for (int k = 0; k < inputs; k++)
+        {
+            float* a = acc + (long)k * n;
+            int j = 0;
+            if (GateMath.Vector)
+            {
+                var xv = Vector512.Create(x[k]);
+                for (; j <= n - 16; j += 16)
+                    Vector512.FusedMultiplyAdd(xv, Vector512.Load(g + j), Vector512.Load(a + j)).Store(a + j);
+            }
+            for (; j < n; j++) a[j] = MathF.FusedMultiplyAdd(x[k], g[j], a[j]);
+        }
+    }
+
     // The lowest step any row's truncation window reaches; below it every row is cut and only zeros are written.
     private int BpttLowest(int batch, int steps, int[] lengths)
     {
@@ -710,6 +736,12 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         }
         float[] cArr = HasCell ? _c[d] : _h[d], auxArr = HasAux ? _aux[d] : _h[d];
         var r = Recurrence.Value.Span.Slice(d * gh * h, gh * h);
+        // A few inputs: each row sums its own x_s ⊗ dXG_s over the steps while dXG_s is in cache (see Backward).
+        bool narrow = NarrowWeightGradient;
+        int inputs = Inputs;
+        if (narrow) _dwRows.AsSpan(lo * inputs * gh, (hi - lo) * inputs * gh).Clear();
+        fixed (float* pdwRows = _dwRows)
+        fixed (float* px = _x[d])
         fixed (float* pg = _g[d])
         fixed (float* ph = _h[d])
         fixed (float* pc = cArr)
@@ -754,6 +786,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                     float* hPrev = ph + row * h;
                     BackwardRow(pg + row * gh, hPrev, hPrev + h, HasCell ? pc + row * h : null, HasAux ? pa + row * h : null,
                         dh, HasCell ? pdc + (long)b * h : null, dxg, drg, h);
+                    if (narrow) AccumulateOuter(px + row * inputs, dxg, pdwRows + (long)b * inputs * gh, inputs, gh);
                 }
                 StepProduct(hi - lo, pdrg + ((long)lo * p + s) * gh, p * gh, pr, h, h, gh, accumulate: true, pdh + (long)lo * h, h);
             }
@@ -832,6 +865,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         _dh = new float[batch * Units];
         _dc = new float[batch * Units];
         _dxp = new float[n * Inputs];
+        _dwRows = Inputs < NarrowInputs ? new float[batch * Inputs * gh] : [];
         _backwardReady = true;
     }
 
