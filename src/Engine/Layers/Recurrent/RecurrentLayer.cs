@@ -66,7 +66,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private float[] _dwRows = [];
     private int[] _tokenIds = [];
     private bool _fusedTokens;
-    // Below this many inputs per step dW is computed transposed (see Backward).
+    // Below this many inputs per step the time loop projects each row itself (Forward) and sums dW per row (Backward).
     private const int NarrowInputs = 16;
 
     private protected RecurrentLayer(LayerSpec spec, int inputs, int units, int gates, bool returnSequences,
@@ -513,8 +513,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         }
     }
 
-    // g = b + W·x for one row of a few inputs, with the packed GEMM's arithmetic (acc = fma over the inputs in
-    // order from 0, then b + acc), so the bits are those of the all-steps product it replaces.
+    // g = b + W·x for one row of a few inputs, with the packed micro-kernels' arithmetic (acc = fma over the inputs
+    // in order from 0, then b + acc), the same for every row whichever thread holds it.
     private static void ProjectRow(float* x, float* wt, float* bias, float* g, int inputs, int n)
     {
         int j = 0;
