@@ -31,6 +31,7 @@ public sealed unsafe class Conv2dLayer : ILayer, IPartitionedWork
     private readonly int _inSize, _outSize, _patch, _plane;
     private float[][] _cols = [];
     private float[][] _dwChunks = [];
+    private float[] _dwSum = [];
     private float[][] _dbChunks = [];
     private Tensor? _input;
     // State of the parallel pass in progress, read by RunPart on every thread.
@@ -157,9 +158,15 @@ public sealed unsafe class Conv2dLayer : ILayer, IPartitionedWork
         EnsureCols(parts);
         SampleParallel.Run(this, parts);
 
+        // The chunks hold dWᵀ [C·kh·kw, F] (see BackwardChunk): summed in chunk order, then transposed into dW.
         var dw = Weights.Gradient.Span;
-        _dwChunks[0].AsSpan(0, dw.Length).CopyTo(dw);
-        for (int q = 1; q < _chunks; q++) TensorPrimitives.Add(dw, _dwChunks[q].AsSpan(0, dw.Length), dw);
+        int f = _g.Filters;
+        if (_dwSum.Length < dw.Length) _dwSum = new float[dw.Length];
+        var sum = _dwSum.AsSpan(0, dw.Length);
+        _dwChunks[0].AsSpan(0, dw.Length).CopyTo(sum);
+        for (int q = 1; q < _chunks; q++) TensorPrimitives.Add(sum, _dwChunks[q].AsSpan(0, dw.Length), sum);
+        for (int i = 0; i < f; i++)
+            for (int j = 0; j < _patch; j++) dw[i * _patch + j] = sum[j * f + i];
         if (Bias is not null)
         {
             var db = Bias.Gradient.Span;
@@ -229,7 +236,9 @@ public sealed unsafe class Conv2dLayer : ILayer, IPartitionedWork
                     Im2Col.Pack(_g, xn, col);
                     patches = col;
                 }
-                Gemm.Multiply(Transpose.No, Transpose.Yes, f, _patch, plane, 1f, dyn, plane, patches, plane, n == start ? 0f : 1f, dwq, _patch);
+                // dWᵀ += col·dyᵀ [C·kh·kw, F]: the packed product then copies the patch rows as they are and transposes
+                // the F rows of dy, instead of transposing the C·kh·kw rows of col (the same sums in the same order).
+                Gemm.Multiply(Transpose.No, Transpose.Yes, _patch, f, plane, 1f, patches, plane, dyn, plane, n == start ? 0f : 1f, dwq, f);
                 for (int i = 0; i < f; i++)
                 {
                     float s = TensorPrimitives.Sum(new ReadOnlySpan<float>(dyn + (long)i * plane, plane));
