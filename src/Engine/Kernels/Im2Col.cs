@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace DlBook.Engine.Kernels;
 
@@ -36,50 +35,11 @@ internal static unsafe class Im2Col
                 float* src = x + ((long)c * g.Height + iy) * g.Width + offset;
                 for (int ox = 0; ox < lo; ox++) d[ox] = 0;
                 if (g.StrideWidth == 1)
-                    CopyRun(src + lo, d + lo, hi - lo);
+                    RowRuns.Copy(src + lo, d + lo, hi - lo);
                 else
                     for (int ox = lo; ox < hi; ox++) d[ox] = src[(long)ox * g.StrideWidth];
                 for (int ox = hi; ox < ow; ox++) d[ox] = 0;
             }
-        }
-    }
-
-    // One output row's run of a tap: 16 lanes at a time with a masked tail. The rows are short (62 floats in the book
-    // CNN), and a memmove or TensorPrimitives call per row cost about as much as the copy itself.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRun(float* src, float* dst, int n)
-    {
-        if (!Avx512F.IsSupported)
-        {
-            new ReadOnlySpan<float>(src, n).CopyTo(new Span<float>(dst, n));
-            return;
-        }
-        int k = 0;
-        for (; k <= n - 16; k += 16) Vector512.Load(src + k).Store(dst + k);
-        if (k < n)
-        {
-            var mask = Masks512.First(n - k);
-            Avx512F.MaskStore(dst + k, mask, Avx512F.MaskLoad(src + k, mask, Vector512<float>.Zero));
-        }
-    }
-
-    // dst[0 .. n) += src[0 .. n), as CopyRun.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddRun(float* src, float* dst, int n)
-    {
-        if (!Avx512F.IsSupported)
-        {
-            var row = new Span<float>(dst, n);
-            TensorPrimitives.Add(row, new ReadOnlySpan<float>(src, n), row);
-            return;
-        }
-        int k = 0;
-        for (; k <= n - 16; k += 16) (Vector512.Load(dst + k) + Vector512.Load(src + k)).Store(dst + k);
-        if (k < n)
-        {
-            var mask = Masks512.First(n - k);
-            var sum = Avx512F.MaskLoad(dst + k, mask, Vector512<float>.Zero) + Avx512F.MaskLoad(src + k, mask, Vector512<float>.Zero);
-            Avx512F.MaskStore(dst + k, mask, sum);
         }
     }
 
@@ -102,7 +62,7 @@ internal static unsafe class Im2Col
                 float* s = src + (long)oy * ow;
                 float* d = dx + ((long)c * g.Height + iy) * g.Width + offset;
                 if (g.StrideWidth == 1)
-                    AddRun(s + lo, d + lo, hi - lo);
+                    RowRuns.Add(s + lo, d + lo, hi - lo);
                 else
                     for (int ox = lo; ox < hi; ox++) d[(long)ox * g.StrideWidth] += s[ox];
             }
@@ -192,14 +152,7 @@ internal static unsafe class Im2Col
                 float* tapBase = x + tap[3 * p] + (long)tap[3 * p + 1] * width + tap[3 * p + 2];
                 for (int r = 0; r < runs; r++)
                 {
-                    float* src = tapBase + runOffset[r], to = d + runAt[r];
-                    int count = runLength[r];
-                    for (; count >= 16; count -= 16, src += 16, to += 16) Vector512.Load(src).Store(to);
-                    if (count > 0)
-                    {
-                        var mask = Masks512.First(count);
-                        Avx512F.MaskStore(to, mask, Avx512F.MaskLoad(src, mask, Vector512<float>.Zero));
-                    }
+                    RowRuns.Copy(tapBase + runOffset[r], d + runAt[r], runLength[r]);
                 }
                 if (nv < nr) new Span<float>(d + nv, nr - nv).Clear();
             }

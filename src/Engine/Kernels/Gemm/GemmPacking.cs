@@ -20,9 +20,9 @@ internal static unsafe class GemmPacking
     {
         if (transA == Transpose.No)
         {
-            // op(A)(i, p) = a[i·lda + p]: each packed row is a contiguous slice.
+            // op(A)(i, p) = a[i·lda + p]: each packed row is a contiguous slice (up to KC floats: memmove's size).
             for (int r = 0; r < mc; r++)
-                Copy(a + (long)(ic + r) * lda + pc, dst + r * AS, kc);
+                Buffer.MemoryCopy(a + (long)(ic + r) * lda + pc, dst + r * AS, kc * sizeof(float), kc * sizeof(float));
         }
         else
         {
@@ -46,24 +46,10 @@ internal static unsafe class GemmPacking
             float* panel = dst + (long)j0 * kc;
             if (transB == Transpose.No)
             {
-                // op(B)(p, j) = b[p·ldb + j]: each packed row is a contiguous slice.
+                // op(B)(p, j) = b[p·ldb + j]: each packed row is a contiguous slice of at most NR floats.
                 float* src = b + (long)pc * ldb + jc + j0;
-                if (nv == 32 && nr == 32 && Vector512.IsHardwareAccelerated)
-                {
-                    // A full AVX-512 panel row is two vectors; a memmove call per 128 bytes cost more than the copy
-                    // (6 % of the book CNN's training, in its weight-gradient products).
-                    for (int p = 0; p < kc; p++)
-                    {
-                        float* row = src + (long)p * ldb;
-                        Vector512.Load(row).Store(panel + p * 32);
-                        Vector512.Load(row + 16).Store(panel + p * 32 + 16);
-                    }
-                }
-                else
-                {
-                    for (int p = 0; p < kc; p++)
-                        Copy(src + (long)p * ldb, panel + p * nr, nv);
-                }
+                for (int p = 0; p < kc; p++)
+                    RowRuns.Copy(src + (long)p * ldb, panel + p * nr, nv);
             }
             else
             {
@@ -134,8 +120,4 @@ internal static unsafe class GemmPacking
         Avx.Store(d + 6 * ds, Avx.Permute2x128(u2, u6, 0x31));
         Avx.Store(d + 7 * ds, Avx.Permute2x128(u3, u7, 0x31));
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(float* src, float* dst, int count)
-        => Buffer.MemoryCopy(src, dst, count * sizeof(float), count * sizeof(float));
 }
