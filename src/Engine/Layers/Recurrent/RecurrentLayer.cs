@@ -610,7 +610,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
             dh.CopyTo(_initialStateGradient.Span.Slice(d * batch * h, batch * h));
             if (HasCell) _dc.AsSpan(0, batch * h).CopyTo(_initialCellGradient.Span.Slice(d * batch * h, batch * h));
 
-            // All steps at once: dW_d = dXGᵀ·x, dR_d = dRGᵀ·h₋, dWb = Σ dXG, dRb = Σ dRG (slot T rows are zero).
+            // All steps at once: dW_d = dXGᵀ·x (per token, per row for a few inputs, or one product), dR_d = dRGᵀ·h₋,
+            // dWb = Σ dXG, dRb = Σ dRG (slot T rows are zero).
             int rows = batch * p;
             var dw = Weights.Gradient.Span.Slice(d * gh * Inputs, gh * Inputs);
             if (_fusedTokens)
