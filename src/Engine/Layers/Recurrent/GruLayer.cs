@@ -73,6 +73,33 @@ public sealed unsafe class GruLayer : RecurrentLayer
         }
     }
 
+    private protected override bool HasInferRow => true;
+
+    // ForwardRow's h, without storing the gates and R_h·h₋ + Rb_h that only Backward reads.
+    private protected override void InferRow(float* g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int n)
+    {
+        float* gz = g, gr = g + n, gh = g + 2 * n;
+        float* rz = rec, rr = rec + n, rh = rec + 2 * n, rbh = rb + 2 * n;
+        int j = 0;
+        if (Vector)
+        {
+            for (; j <= n - 16; j += 16)
+            {
+                var z = Sigmoid(Vector512.Load(gz + j) + Vector512.Load(rz + j));
+                var r = Sigmoid(Vector512.Load(gr + j) + Vector512.Load(rr + j));
+                var rn = Vector512.Load(rh + j) + Vector512.Load(rbh + j);
+                var nn = Tanh(Vector512.Load(gh + j) + r * rn);
+                (nn + z * (Vector512.Load(hPrev + j) - nn)).Store(h + j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            float z = Sigmoid(gz[j] + rz[j]), r = Sigmoid(gr[j] + rr[j]), rn = rh[j] + rbh[j];
+            float nn = Tanh(gh[j] + r * rn);
+            h[j] = nn + z * (hPrev[j] - nn);
+        }
+    }
+
     private protected override void BackwardRow(float* g, float* hPrev, float* h, float* cPrev, float* aux,
         float* dh, float* dc, float* dxg, float* drg, int n)
     {

@@ -21,7 +21,9 @@ namespace DlBook.Engine.Layers;
 /// <para>Speed. The input projections of all steps are one GEMM ([batch·(T+1), in] × Wᵀ); each step does one
 /// [batch, H] × [H, G·H] GEMM and one fused pass over the gates. Backward does one [batch, G·H] × [G·H, H] GEMM per
 /// step and, at the end, one GEMM each for dW, dR and ∂C/∂x over all steps. Every per-step buffer is laid out
-/// [batch, T+1, ·] so that slot s of h is the state entering step s, and the all-step GEMMs pair rows without copies.</para>
+/// [batch, T+1, ·] so that slot s of h is the state entering step s, and the all-step GEMMs pair rows without copies.
+/// From a zero state (no <see cref="InitialState"/>) the first step has no product. An inference Forward of an LSTM or
+/// GRU writes only h (and c), not the gates Backward reads; a Backward after one first runs that Forward again.</para>
 /// </remarks>
 public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kernels.IPartitionedWork
 {
@@ -51,6 +53,9 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private Tensor? _input;
     private int _batch = -1, _steps = -1;
     private bool _backwardReady;
+    // False after an inference Forward that kept nothing for Backward (see RunKept), with the states it started from.
+    private bool _kept;
+    private Tensor? _leanState, _leanCell, _leanStateCopy, _leanCellCopy;
     private Tensor? _carriedState, _carriedCell;
 
     // Per direction, laid out [batch, T+1, ·]: x in processing order, gate pre-activations (overwritten by the
@@ -300,6 +305,17 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private protected abstract void BackwardRow(float* gates, float* hPrev, float* h, float* cPrev, float* aux,
         float* dh, float* dc, float* dxg, float* drg, int units);
 
+    /// <summary>
+    /// One row of one step of an inference Forward: what <see cref="ForwardRow"/> computes for h (and c), with the
+    /// same arithmetic, but nothing that only Backward reads (the activated gates, aux) is written. Called only
+    /// when <see cref="HasInferRow"/>.
+    /// </summary>
+    private protected virtual void InferRow(float* g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int units) =>
+        throw new NotSupportedException($"{GetType().Name} has no inference row kernel.");
+
+    /// <summary>True when the cell has an <see cref="InferRow"/> that writes less than <see cref="ForwardRow"/>.</summary>
+    private protected virtual bool HasInferRow => false;
+
     /// <summary>True when the cell's ∂C/∂(R·h₋ + Rb) differs from ∂C/∂(W·x + Wb) (GRU), so it needs its own buffer.</summary>
     private protected virtual bool SeparateRecurrentGradient => false;
 
@@ -314,18 +330,51 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         CheckState(InitialState, batch, "InitialState");
         if (HasCell) CheckState(InitialCell, batch, "InitialCellState");
         _input = input;
-        int h = Units, gh = GateBlocks * Units, p = steps + 1, inputs = Inputs;
-        var x = input.Span;
-        var w = Weights.Value.Span;
-        var bias = Bias.Value.Span;
         var tokens = Tokens;
-        _fusedTokens = tokens is not null && ReferenceEquals(input, tokens.Output) && tokens.Dimension == inputs
+        _fusedTokens = tokens is not null && ReferenceEquals(input, tokens.Output) && tokens.Dimension == Inputs
             && tokens.Ids.Length == batch * steps && 2L * tokens.Vocabulary <= (long)batch * steps;
         if (_fusedTokens)
         {
             if (_tokenIds.Length != batch * steps) _tokenIds = new int[batch * steps];
             tokens!.Ids.CopyTo(_tokenIds);
         }
+        _kept = training || !HasInferRow;
+        if (!_kept)
+        {
+            // Kept for a Backward after this Forward, which runs it again (see RunKept): the states it started from.
+            _leanState = Snapshot(InitialState, ref _leanStateCopy);
+            _leanCell = HasCell ? Snapshot(InitialCell, ref _leanCellCopy) : null;
+        }
+        return RunDirections(input, batch, steps, lengths);
+    }
+
+    // An inference Forward writes only h and c (the gates were most of its stores: 13 MB a char-LSTM batch); the
+    // learning-speed probe runs Backward after one, so Backward first runs that Forward again, keeping the gates,
+    // from the same input, lengths, token ids and initial states. The outputs it writes again are the same bits.
+    private void RunKept()
+    {
+        var (state, cell) = (InitialState, InitialCell);
+        (InitialState, InitialCell) = (_leanState, _leanCell);
+        _kept = true;
+        try { RunDirections(_input!, _batch, _steps, _rowLengths); }
+        finally { (InitialState, InitialCell) = (state, cell); }
+    }
+
+    private static Tensor? Snapshot(Tensor? state, ref Tensor? copy)
+    {
+        if (state is null) return null;
+        if (copy is null || copy.Length != state.Length) copy = new Tensor(state.ShapeArray);
+        copy.CopyFrom(state);
+        return copy;
+    }
+
+    private Tensor RunDirections(Tensor input, int batch, int steps, int[] lengths)
+    {
+        int h = Units, gh = GateBlocks * Units, p = steps + 1, inputs = Inputs;
+        var x = input.Span;
+        var w = Weights.Value.Span;
+        var bias = Bias.Value.Span;
+        var tokens = Tokens;
         for (int d = 0; d < Directions; d++)
         {
             var wb = bias.Slice(d * 2 * gh, gh);
@@ -487,10 +536,12 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         fixed (float* pbias = _biasRow)
         {
             float* ptab = _fusedTokens ? pt : null;
-            bool project = !_fusedTokens && Inputs < NarrowInputs;
+            bool project = !_fusedTokens && Inputs < NarrowInputs, zeroStart = InitialState is null;
             for (int s = 0; s < steps; s++)
             {
-                StepProduct(hi - lo, ph + ((long)lo * p + s) * h, p * h, prt, gh, gh, h, accumulate: false, prec + (long)lo * gh, gh);
+                // From zeros (no initial state) the first step's R·h₀ is zero: no product.
+                if (s == 0 && zeroStart) new Span<float>(prec + (long)lo * gh, (hi - lo) * gh).Clear();
+                else StepProduct(hi - lo, ph + ((long)lo * p + s) * h, p * h, prt, gh, gh, h, accumulate: false, prec + (long)lo * gh, gh);
                 for (int b = lo; b < hi; b++)
                 {
                     long row = (long)b * p + s;
@@ -499,7 +550,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                     {
                         float* gIn = ptab is null ? pg + row * gh : ptab + (long)_tokenIds[b * steps + TimeOf(d, s, lengths[b])] * gh;
                         if (project) ProjectRow(px + row * Inputs, pwt, pbias, gIn, Inputs, gh);
-                        ForwardRow(gIn, pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
+                        if (!_kept) InferRow(gIn, prec + (long)b * gh, prb, hPrev, hPrev + h, HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, h);
+                        else ForwardRow(gIn, pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
                             HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, HasAux ? pa + row * h : null, h);
                     }
                     else
@@ -574,6 +626,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     {
         var x = LayerChecks.Forwarded(Spec, _input);
         ArgumentNullException.ThrowIfNull(outputGradient);
+        if (!_kept) RunKept();
         int batch = _batch, steps = _steps, h = Units, gh = GateBlocks * Units, p = steps + 1, width = Directions * h;
         LayerChecks.Gradient(Spec, outputGradient, batch, ReturnSequences ? steps * width : width);
         AllocateBackward(batch, steps);
