@@ -371,6 +371,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private Tensor RunDirections(Tensor input, int batch, int steps, int[] lengths)
     {
         int h = Units, gh = GateBlocks * Units, p = steps + 1, inputs = Inputs;
+        if (ReturnSequences) _output.Resize(batch, steps, Directions * h);
+        else _output.Resize(batch, Directions * h);
         var x = input.Span;
         var w = Weights.Value.Span;
         var bias = Bias.Value.Span;
@@ -534,8 +536,12 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         fixed (float* pwt = _wt)
         fixed (float* px = _x[d])
         fixed (float* pbias = _biasRow)
+        fixed (float* py = _output.Span)
         {
             float* ptab = _fusedTokens ? pt : null;
+            // With ReturnSequences each step's h goes to its output row while it is in cache (zeros past the length).
+            float* pout = ReturnSequences ? py + (long)d * h : null;
+            int width = Directions * h;
             bool project = !_fusedTokens && Inputs < NarrowInputs, zeroStart = InitialState is null;
             for (int s = 0; s < steps; s++)
             {
@@ -553,12 +559,15 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                         if (!_kept) InferRow(gIn, prec + (long)b * gh, prb, hPrev, hPrev + h, HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, h);
                         else ForwardRow(gIn, pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
                             HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, HasAux ? pa + row * h : null, h);
+                        if (pout is not null)
+                            new Span<float>(hPrev + h, h).CopyTo(new Span<float>(pout + ((long)b * steps + TimeOf(d, s, lengths[b])) * width, h));
                     }
                     else
                     {
                         // Past the row's length the state is frozen, so slot T holds h (and c) at t = length − 1.
                         new Span<float>(hPrev, h).CopyTo(new Span<float>(hPrev + h, h));
                         if (HasCell) new Span<float>(pc + row * h, h).CopyTo(new Span<float>(pc + row * h + h, h));
+                        if (pout is not null) new Span<float>(pout + ((long)b * steps + s) * width, h).Clear();
                     }
                 }
             }
@@ -591,8 +600,6 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private void WriteOutput(int batch, int steps, int[] lengths)
     {
         int h = Units, p = steps + 1, width = Directions * h;
-        if (ReturnSequences) _output.Resize(batch, steps, width);
-        else _output.Resize(batch, width);
         if (_finalState.Dim(1) != batch) _finalState.Resize(Directions, batch, h);
         if (HasCell && _finalCell.Dim(1) != batch) _finalCell.Resize(Directions, batch, h);
         var y = _output.Span;
@@ -604,18 +611,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                 // Slot T holds the state after the row's last step (frozen there past its length).
                 hs.Slice((b * p + steps) * h, h).CopyTo(_finalState.Span.Slice((d * batch + b) * h, h));
                 if (HasCell) _c[d].AsSpan((b * p + steps) * h, h).CopyTo(_finalCell.Span.Slice((d * batch + b) * h, h));
-                if (!ReturnSequences)
-                {
-                    hs.Slice((b * p + steps) * h, h).CopyTo(y.Slice(b * width + d * h, h));
-                    continue;
-                }
-                int len = lengths[b];
-                for (int s = 0; s < steps; s++)
-                {
-                    var dst = y.Slice((b * steps + (s < len ? TimeOf(d, s, len) : s)) * width + d * h, h);
-                    if (s < len) hs.Slice((b * p + s + 1) * h, h).CopyTo(dst);
-                    else dst.Clear();
-                }
+                // The time loop wrote every step's output (ReturnSequences) as it went.
+                if (!ReturnSequences) hs.Slice((b * p + steps) * h, h).CopyTo(y.Slice(b * width + d * h, h));
             }
         }
     }
