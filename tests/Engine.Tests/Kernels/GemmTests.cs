@@ -172,6 +172,31 @@ public class GemmTests
         Assert.Equal(tall.AsSpan(0, m * ldc).ToArray(), shorter);
     }
 
+    [Theory]
+    [InlineData(65)]
+    [InlineData(80)]
+    [InlineData(40)]
+    public void AHalfWidthLastPanelGivesTheBitsOfFullTiles(int n)
+    {
+        // A last panel of at most 16 columns (the char model's 65 classes: 64 + 1) takes a 12×16 tile on AVX-512.
+        // Its columns must agree to the bit with the same columns computed inside full 32-wide tiles (n = 96).
+        const int m = 300, k = 256, wide = 96;
+        var rng = new System.Random(n);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var bWide = Enumerable.Range(0, wide * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var cStart = Enumerable.Range(0, m * wide).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        foreach (float beta in new[] { 0f, 0.5f })
+        {
+            // C = A·Bᵀ with B [n, k] as the output layers call it; the narrow B is the first n rows of the wide one.
+            var full = (float[])cStart.Clone();
+            Gemm.Multiply(Transpose.No, Transpose.Yes, m, wide, k, 1.5f, a, k, bWide, k, beta, full, wide);
+            var narrow = new float[m * n];
+            for (int i = 0; i < m; i++) cStart.AsSpan(i * wide, n).CopyTo(narrow.AsSpan(i * n));
+            Gemm.Multiply(Transpose.No, Transpose.Yes, m, n, k, 1.5f, a, k, bWide.AsSpan(0, n * k).ToArray(), k, beta, narrow, n);
+            for (int i = 0; i < m; i++) Assert.Equal(full.AsSpan(i * wide, n).ToArray(), narrow.AsSpan(i * n, n).ToArray());
+        }
+    }
+
     [Fact]
     public void BetaZeroOverwritesNaNAndZeroKScalesC()
     {

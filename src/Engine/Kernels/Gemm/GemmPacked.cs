@@ -87,16 +87,19 @@ internal static unsafe class GemmPacked
         {
             int mc = Math.Min(MC, m - ic);
             var kernel = Kernel(isa, mc, out int mr);
+            // A last panel of at most 16 columns (65 classes: 64 + 1) takes the half-width tile: half the FMAs.
+            var half = isa == GemmIsa.Avx512 && mr == MicroKernel512.MR ? &MicroKernel512Half.Run : kernel;
             GemmPacking.PackA(transA, a, lda, ic, pc, mc, kc, mr, useAvx, pa);
             float* cBlock = c + (long)ic * ldc + jc;
             for (int jr = 0; jr < nc; jr += nr)
             {
                 int nv = Math.Min(nr, nc - jr);
                 float* bPanel = pb + (long)jr * kc;
+                var tile = nv <= MicroKernel512Half.NR ? half : kernel;
                 for (int ir = 0; ir < mc; ir += mr)
                 {
                     int mv = Math.Min(mr, mc - ir);
-                    kernel(kc, pa + ir * AS, bPanel, cBlock + (long)ir * ldc + jr, ldc, mv, nv, alpha, beta);
+                    tile(kc, pa + ir * AS, bPanel, cBlock + (long)ir * ldc + jr, ldc, mv, nv, alpha, beta);
                 }
             }
         }
