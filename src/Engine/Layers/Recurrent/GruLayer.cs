@@ -76,26 +76,25 @@ public sealed unsafe class GruLayer : RecurrentLayer
     private protected override bool HasInferRow => true;
 
     // ForwardRow's h, without storing the gates and R_h·h₋ + Rb_h that only Backward reads.
-    private protected override void InferRow(float* g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int n)
+    private protected override void InferRow(in RowInput g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int n)
     {
-        float* gz = g, gr = g + n, gh = g + 2 * n;
         float* rz = rec, rr = rec + n, rh = rec + 2 * n, rbh = rb + 2 * n;
         int j = 0;
         if (Vector)
         {
             for (; j <= n - 16; j += 16)
             {
-                var z = Sigmoid(Vector512.Load(gz + j) + Vector512.Load(rz + j));
-                var r = Sigmoid(Vector512.Load(gr + j) + Vector512.Load(rr + j));
+                var z = Sigmoid(g.Load(j) + Vector512.Load(rz + j));
+                var r = Sigmoid(g.Load(n + j) + Vector512.Load(rr + j));
                 var rn = Vector512.Load(rh + j) + Vector512.Load(rbh + j);
-                var nn = Tanh(Vector512.Load(gh + j) + r * rn);
+                var nn = Tanh(g.Load(2 * n + j) + r * rn);
                 (nn + z * (Vector512.Load(hPrev + j) - nn)).Store(h + j);
             }
         }
         for (; j < n; j++)
         {
-            float z = Sigmoid(gz[j] + rz[j]), r = Sigmoid(gr[j] + rr[j]), rn = rh[j] + rbh[j];
-            float nn = Tanh(gh[j] + r * rn);
+            float z = Sigmoid(g[j] + rz[j]), r = Sigmoid(g[n + j] + rr[j]), rn = rh[j] + rbh[j];
+            float nn = Tanh(g[2 * n + j] + r * rn);
             h[j] = nn + z * (hPrev[j] - nn);
         }
     }

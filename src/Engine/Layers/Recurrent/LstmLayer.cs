@@ -89,26 +89,25 @@ public sealed unsafe class LstmLayer : RecurrentLayer
     private protected override bool HasInferRow => true;
 
     // ForwardRow's c and h, without storing the gates and tanh c that only Backward reads.
-    private protected override void InferRow(float* g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int n)
+    private protected override void InferRow(in RowInput g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int n)
     {
-        float* gi = g, go = g + n, gf = g + 2 * n, gc = g + 3 * n;
         float* ri = rec, ro = rec + n, rf = rec + 2 * n, rc = rec + 3 * n;
         int j = 0;
         if (Vector)
         {
             for (; j <= n - 16; j += 16)
             {
-                var i = Sigmoid(Vector512.Load(gi + j) + Vector512.Load(ri + j));
-                var o = Sigmoid(Vector512.Load(go + j) + Vector512.Load(ro + j));
-                var f = Sigmoid(Vector512.Load(gf + j) + Vector512.Load(rf + j));
-                var cc = Tanh(Vector512.Load(gc + j) + Vector512.Load(rc + j));
+                var i = Sigmoid(g.Load(j) + Vector512.Load(ri + j));
+                var o = Sigmoid(g.Load(n + j) + Vector512.Load(ro + j));
+                var f = Sigmoid(g.Load(2 * n + j) + Vector512.Load(rf + j));
+                var cc = Tanh(g.Load(3 * n + j) + Vector512.Load(rc + j));
                 var cn = f * Vector512.Load(cPrev + j) + i * cc;
                 cn.Store(c + j); (o * Tanh(cn)).Store(h + j);
             }
         }
         for (; j < n; j++)
         {
-            float i = Sigmoid(gi[j] + ri[j]), o = Sigmoid(go[j] + ro[j]), f = Sigmoid(gf[j] + rf[j]), cc = Tanh(gc[j] + rc[j]);
+            float i = Sigmoid(g[j] + ri[j]), o = Sigmoid(g[n + j] + ro[j]), f = Sigmoid(g[2 * n + j] + rf[j]), cc = Tanh(g[3 * n + j] + rc[j]);
             float cn = f * cPrev[j] + i * cc;
             c[j] = cn; h[j] = o * Tanh(cn);
         }

@@ -310,8 +310,40 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     /// same arithmetic, but nothing that only Backward reads (the activated gates, aux) is written. Called only
     /// when <see cref="HasInferRow"/>.
     /// </summary>
-    private protected virtual void InferRow(float* g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int units) =>
+    private protected virtual void InferRow(in RowInput g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int units) =>
         throw new NotSupportedException($"{GetType().Name} has no inference row kernel.");
+
+    /// <summary>
+    /// The input projections of one row of a step for <see cref="InferRow"/>: read from a row g, or, for a few inputs,
+    /// b + W·x computed where it is used, with <see cref="ProjectRow"/>'s arithmetic (so the same bits) and without
+    /// writing the row and reading it back.
+    /// </summary>
+    private protected readonly struct RowInput(float* g, float* x, float* wt, int inputs, int stride)
+    {
+        // g: the row, or the bias row when x is set; wt: Wᵀ [inputs, stride].
+        private readonly float* _g = g, _x = x, _wt = wt;
+        private readonly int _inputs = inputs, _stride = stride;
+
+        public Vector512<float> Load(int col)
+        {
+            if (_x is null) return Vector512.Load(_g + col);
+            var acc = Vector512<float>.Zero;
+            for (int k = 0; k < _inputs; k++)
+                acc = Vector512.FusedMultiplyAdd(Vector512.Create(_x[k]), Vector512.Load(_wt + (long)k * _stride + col), acc);
+            return Vector512.Load(_g + col) + acc;
+        }
+
+        public float this[int col]
+        {
+            get
+            {
+                if (_x is null) return _g[col];
+                float acc = 0;
+                for (int k = 0; k < _inputs; k++) acc = MathF.FusedMultiplyAdd(_x[k], _wt[(long)k * _stride + col], acc);
+                return _g[col] + acc;
+            }
+        }
+    }
 
     /// <summary>True when the cell has an <see cref="InferRow"/> that writes less than <see cref="ForwardRow"/>.</summary>
     private protected virtual bool HasInferRow => false;
@@ -555,10 +587,17 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                     if (s < lengths[b])
                     {
                         float* gIn = ptab is null ? pg + row * gh : ptab + (long)_tokenIds[b * steps + TimeOf(d, s, lengths[b])] * gh;
-                        if (project) ProjectRow(px + row * Inputs, pwt, pbias, gIn, Inputs, gh);
-                        if (!_kept) InferRow(gIn, prec + (long)b * gh, prb, hPrev, hPrev + h, HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, h);
-                        else ForwardRow(gIn, pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
-                            HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, HasAux ? pa + row * h : null, h);
+                        if (!_kept)
+                        {
+                            var input = project ? new RowInput(pbias, px + row * Inputs, pwt, Inputs, gh) : new RowInput(gIn, null, null, 0, 0);
+                            InferRow(input, prec + (long)b * gh, prb, hPrev, hPrev + h, HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, h);
+                        }
+                        else
+                        {
+                            if (project) ProjectRow(px + row * Inputs, pwt, pbias, gIn, Inputs, gh);
+                            ForwardRow(gIn, pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
+                                HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, HasAux ? pa + row * h : null, h);
+                        }
                         if (pout is not null)
                             new Span<float>(hPrev + h, h).CopyTo(new Span<float>(pout + ((long)b * steps + TimeOf(d, s, lengths[b])) * width, h));
                     }
