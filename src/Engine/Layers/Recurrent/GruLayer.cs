@@ -44,10 +44,9 @@ public sealed unsafe class GruLayer : RecurrentLayer
     }
 
     // g [3H] (z, r, h̃): W·x + biases; gates: the activated gates; aux: R_h·h₋ + Rb_h.
-    private protected override void ForwardRow(float* g, float* gates, float* rec, float* rb, float* hPrev, float* h,
+    private protected override void ForwardRow(in RowInput g, float* gates, float* rec, float* rb, float* hPrev, float* h,
         float* cPrev, float* c, float* aux, int n)
     {
-        float* gz = g, gr = g + n, gh = g + 2 * n;
         float* az = gates, ar = gates + n, ah = gates + 2 * n;
         float* rz = rec, rr = rec + n, rh = rec + 2 * n, rbh = rb + 2 * n;
         int j = 0;
@@ -55,10 +54,10 @@ public sealed unsafe class GruLayer : RecurrentLayer
         {
             for (; j <= n - 16; j += 16)
             {
-                var z = Sigmoid(Vector512.Load(gz + j) + Vector512.Load(rz + j));
-                var r = Sigmoid(Vector512.Load(gr + j) + Vector512.Load(rr + j));
+                var z = Sigmoid(g.Load(j) + Vector512.Load(rz + j));
+                var r = Sigmoid(g.Load(n + j) + Vector512.Load(rr + j));
                 var rn = Vector512.Load(rh + j) + Vector512.Load(rbh + j);
-                var nn = Tanh(Vector512.Load(gh + j) + r * rn);
+                var nn = Tanh(g.Load(2 * n + j) + r * rn);
                 var hp = Vector512.Load(hPrev + j);
                 z.Store(az + j); r.Store(ar + j); nn.Store(ah + j); rn.Store(aux + j);
                 (nn + z * (hp - nn)).Store(h + j);
@@ -66,8 +65,8 @@ public sealed unsafe class GruLayer : RecurrentLayer
         }
         for (; j < n; j++)
         {
-            float z = Sigmoid(gz[j] + rz[j]), r = Sigmoid(gr[j] + rr[j]), rn = rh[j] + rbh[j];
-            float nn = Tanh(gh[j] + r * rn);
+            float z = Sigmoid(g[j] + rz[j]), r = Sigmoid(g[n + j] + rr[j]), rn = rh[j] + rbh[j];
+            float nn = Tanh(g[2 * n + j] + r * rn);
             az[j] = z; ar[j] = r; ah[j] = nn; aux[j] = rn;
             h[j] = nn + z * (hPrev[j] - nn);
         }

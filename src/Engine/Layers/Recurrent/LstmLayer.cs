@@ -56,10 +56,9 @@ public sealed unsafe class LstmLayer : RecurrentLayer
         System.Numerics.Tensors.TensorPrimitives.Add(wb, rb, row);
 
     // g [4H] (i, o, f, c̃): W·x + Wb + Rb; gates: the activated gates; aux: tanh c.
-    private protected override void ForwardRow(float* g, float* gates, float* rec, float* rb, float* hPrev, float* h,
+    private protected override void ForwardRow(in RowInput g, float* gates, float* rec, float* rb, float* hPrev, float* h,
         float* cPrev, float* c, float* aux, int n)
     {
-        float* gi = g, go = g + n, gf = g + 2 * n, gc = g + 3 * n;
         float* ri = rec, ro = rec + n, rf = rec + 2 * n, rc = rec + 3 * n;
         float* ai = gates, ao = gates + n, af = gates + 2 * n, ac = gates + 3 * n;
         int j = 0;
@@ -67,10 +66,10 @@ public sealed unsafe class LstmLayer : RecurrentLayer
         {
             for (; j <= n - 16; j += 16)
             {
-                var i = Sigmoid(Vector512.Load(gi + j) + Vector512.Load(ri + j));
-                var o = Sigmoid(Vector512.Load(go + j) + Vector512.Load(ro + j));
-                var f = Sigmoid(Vector512.Load(gf + j) + Vector512.Load(rf + j));
-                var cc = Tanh(Vector512.Load(gc + j) + Vector512.Load(rc + j));
+                var i = Sigmoid(g.Load(j) + Vector512.Load(ri + j));
+                var o = Sigmoid(g.Load(n + j) + Vector512.Load(ro + j));
+                var f = Sigmoid(g.Load(2 * n + j) + Vector512.Load(rf + j));
+                var cc = Tanh(g.Load(3 * n + j) + Vector512.Load(rc + j));
                 var cn = f * Vector512.Load(cPrev + j) + i * cc;
                 var ct = Tanh(cn);
                 i.Store(ai + j); o.Store(ao + j); f.Store(af + j); cc.Store(ac + j);
@@ -79,7 +78,7 @@ public sealed unsafe class LstmLayer : RecurrentLayer
         }
         for (; j < n; j++)
         {
-            float i = Sigmoid(gi[j] + ri[j]), o = Sigmoid(go[j] + ro[j]), f = Sigmoid(gf[j] + rf[j]), cc = Tanh(gc[j] + rc[j]);
+            float i = Sigmoid(g[j] + ri[j]), o = Sigmoid(g[n + j] + ro[j]), f = Sigmoid(g[2 * n + j] + rf[j]), cc = Tanh(g[3 * n + j] + rc[j]);
             float cn = f * cPrev[j] + i * cc, ct = Tanh(cn);
             ai[j] = i; ao[j] = o; af[j] = f; ac[j] = cc;
             c[j] = cn; aux[j] = ct; h[j] = o * ct;

@@ -289,12 +289,13 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private protected abstract void FillBiasRow(ReadOnlySpan<float> wb, ReadOnlySpan<float> rb, Span<float> row);
 
     /// <summary>
-    /// One row of one step. g: [G·H] input projections plus bias (read); gates: [G·H] where the cell writes what
-    /// backward needs (the activated gates: g itself, or the step's own row when g is a row of the token table);
+    /// One row of one step. g: [G·H] input projections plus bias (read, see <see cref="RowInput"/>); gates: [G·H] where
+    /// the cell writes what backward needs (the activated gates: g's row itself, or the step's own row when g is a row
+    /// of the token table or computed from x);
     /// rec: [G·H] = R·h₋; rb: [G·H] the recurrent bias; hPrev, h: [H]; cPrev, c, aux: [H] (when the cell has them).
     /// Element j of gates is written only after element j of g is read, so gates may be g.
     /// </summary>
-    private protected abstract void ForwardRow(float* g, float* gates, float* rec, float* rb, float* hPrev, float* h,
+    private protected abstract void ForwardRow(in RowInput g, float* gates, float* rec, float* rb, float* hPrev, float* h,
         float* cPrev, float* c, float* aux, int units);
 
     /// <summary>
@@ -314,9 +315,10 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         throw new NotSupportedException($"{GetType().Name} has no inference row kernel.");
 
     /// <summary>
-    /// The input projections of one row of a step for <see cref="InferRow"/>: read from a row g, or, for a few inputs,
-    /// b + W·x computed where it is used, with <see cref="ProjectRow"/>'s arithmetic (so the same bits) and without
-    /// writing the row and reading it back.
+    /// The input projections of one row of a step for <see cref="ForwardRow"/> and <see cref="InferRow"/>: read from a
+    /// row g, or, for a few inputs (the adding problem's 2), b + W·x computed where the cell uses it, without writing
+    /// a row and reading it back. The arithmetic is the packed micro-kernels' (acc = fma over the inputs in order from
+    /// 0, then b + acc), the same for every row whichever thread holds it and on the vector and scalar paths.
     /// </summary>
     private protected readonly struct RowInput(float* g, float* x, float* wt, int inputs, int stride)
     {
@@ -587,17 +589,13 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                     if (s < lengths[b])
                     {
                         float* gIn = ptab is null ? pg + row * gh : ptab + (long)_tokenIds[b * steps + TimeOf(d, s, lengths[b])] * gh;
+                        // A few inputs: b + W·x where the cell uses it (no row written and read back).
+                        var input = project ? new RowInput(pbias, px + row * Inputs, pwt, Inputs, gh) : new RowInput(gIn, null, null, 0, 0);
                         if (!_kept)
-                        {
-                            var input = project ? new RowInput(pbias, px + row * Inputs, pwt, Inputs, gh) : new RowInput(gIn, null, null, 0, 0);
                             InferRow(input, prec + (long)b * gh, prb, hPrev, hPrev + h, HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, h);
-                        }
                         else
-                        {
-                            if (project) ProjectRow(px + row * Inputs, pwt, pbias, gIn, Inputs, gh);
-                            ForwardRow(gIn, pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
+                            ForwardRow(input, pg + row * gh, prec + (long)b * gh, prb, hPrev, hPrev + h,
                                 HasCell ? pc + row * h : null, HasCell ? pc + row * h + h : null, HasAux ? pa + row * h : null, h);
-                        }
                         if (pout is not null)
                             new Span<float>(hPrev + h, h).CopyTo(new Span<float>(pout + ((long)b * steps + TimeOf(d, s, lengths[b])) * width, h));
                     }
@@ -610,29 +608,6 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                     }
                 }
             }
-        }
-    }
-
-    // g = b + W·x for one row of a few inputs, with the packed micro-kernels' arithmetic (acc = fma over the inputs
-    // in order from 0, then b + acc), the same for every row whichever thread holds it.
-    private static void ProjectRow(float* x, float* wt, float* bias, float* g, int inputs, int n)
-    {
-        int j = 0;
-        if (GateMath.Vector)
-        {
-            for (; j <= n - 16; j += 16)
-            {
-                var acc = Vector512<float>.Zero;
-                for (int k = 0; k < inputs; k++)
-                    acc = Vector512.FusedMultiplyAdd(Vector512.Create(x[k]), Vector512.Load(wt + (long)k * n + j), acc);
-                (Vector512.Load(bias + j) + acc).Store(g + j);
-            }
-        }
-        for (; j < n; j++)
-        {
-            float acc = 0;
-            for (int k = 0; k < inputs; k++) acc = MathF.FusedMultiplyAdd(x[k], wt[(long)k * n + j], acc);
-            g[j] = bias[j] + acc;
         }
     }
 

@@ -45,7 +45,7 @@ public sealed unsafe class SimpleRnnLayer : RecurrentLayer
     private protected override void FillBiasRow(ReadOnlySpan<float> wb, ReadOnlySpan<float> rb, Span<float> row) =>
         System.Numerics.Tensors.TensorPrimitives.Add(wb, rb, row);
 
-    private protected override void ForwardRow(float* g, float* gates, float* rec, float* rb, float* hPrev, float* h,
+    private protected override void ForwardRow(in RowInput g, float* gates, float* rec, float* rb, float* hPrev, float* h,
         float* cPrev, float* c, float* aux, int n)
     {
         int j = 0;
@@ -53,7 +53,7 @@ public sealed unsafe class SimpleRnnLayer : RecurrentLayer
         {
             for (; j <= n - 16; j += 16)
             {
-                var a = Vector512.Load(g + j) + Vector512.Load(rec + j);
+                var a = g.Load(j) + Vector512.Load(rec + j);
                 (_relu ? Vector512.Max(a, Vector512<float>.Zero) : Tanh(a)).Store(h + j);
             }
         }
