@@ -64,3 +64,21 @@ internal static class GateMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x) => MathF.Tanh(x);
 }
+
+/// <summary>Whether a cell's step stores what only Backward reads (a compile-time choice: the JIT drops the other branch).</summary>
+internal interface IGateStore
+{
+    static abstract bool Keep { get; }
+}
+
+/// <summary>Training: the step stores the activated gates and the cell's extra value for Backward.</summary>
+internal struct KeepGates : IGateStore
+{
+    public static bool Keep => true;
+}
+
+/// <summary>Inference: the step writes only the states.</summary>
+internal struct StatesOnly : IGateStore
+{
+    public static bool Keep => false;
+}

@@ -57,7 +57,16 @@ public sealed unsafe class LstmLayer : RecurrentLayer
 
     // g [4H] (i, o, f, c̃): W·x + Wb + Rb; gates: the activated gates; aux: tanh c.
     private protected override void ForwardRow(in RowInput g, float* gates, float* rec, float* rb, float* hPrev, float* h,
-        float* cPrev, float* c, float* aux, int n)
+        float* cPrev, float* c, float* aux, int n) => Step<KeepGates>(g, gates, rec, h, cPrev, c, aux, n);
+
+    private protected override bool HasInferRow => true;
+
+    private protected override void InferRow(in RowInput g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int n) =>
+        Step<StatesOnly>(g, null, rec, h, cPrev, c, null, n);
+
+    // One row's step; with StatesOnly (inference) the gates and tanh c, which only Backward reads, are not stored.
+    private static void Step<TStore>(in RowInput g, float* gates, float* rec, float* h, float* cPrev, float* c, float* aux, int n)
+        where TStore : struct, IGateStore
     {
         float* ri = rec, ro = rec + n, rf = rec + 2 * n, rc = rec + 3 * n;
         float* ai = gates, ao = gates + n, af = gates + 2 * n, ac = gates + 3 * n;
@@ -72,43 +81,22 @@ public sealed unsafe class LstmLayer : RecurrentLayer
                 var cc = Tanh(g.Load(3 * n + j) + Vector512.Load(rc + j));
                 var cn = f * Vector512.Load(cPrev + j) + i * cc;
                 var ct = Tanh(cn);
-                i.Store(ai + j); o.Store(ao + j); f.Store(af + j); cc.Store(ac + j);
-                cn.Store(c + j); ct.Store(aux + j); (o * ct).Store(h + j);
+                if (TStore.Keep)
+                {
+                    i.Store(ai + j); o.Store(ao + j); f.Store(af + j); cc.Store(ac + j); ct.Store(aux + j);
+                }
+                cn.Store(c + j); (o * ct).Store(h + j);
             }
         }
         for (; j < n; j++)
         {
             float i = Sigmoid(g[j] + ri[j]), o = Sigmoid(g[n + j] + ro[j]), f = Sigmoid(g[2 * n + j] + rf[j]), cc = Tanh(g[3 * n + j] + rc[j]);
             float cn = f * cPrev[j] + i * cc, ct = Tanh(cn);
-            ai[j] = i; ao[j] = o; af[j] = f; ac[j] = cc;
-            c[j] = cn; aux[j] = ct; h[j] = o * ct;
-        }
-    }
-
-    private protected override bool HasInferRow => true;
-
-    // ForwardRow's c and h, without storing the gates and tanh c that only Backward reads.
-    private protected override void InferRow(in RowInput g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int n)
-    {
-        float* ri = rec, ro = rec + n, rf = rec + 2 * n, rc = rec + 3 * n;
-        int j = 0;
-        if (Vector)
-        {
-            for (; j <= n - 16; j += 16)
+            if (TStore.Keep)
             {
-                var i = Sigmoid(g.Load(j) + Vector512.Load(ri + j));
-                var o = Sigmoid(g.Load(n + j) + Vector512.Load(ro + j));
-                var f = Sigmoid(g.Load(2 * n + j) + Vector512.Load(rf + j));
-                var cc = Tanh(g.Load(3 * n + j) + Vector512.Load(rc + j));
-                var cn = f * Vector512.Load(cPrev + j) + i * cc;
-                cn.Store(c + j); (o * Tanh(cn)).Store(h + j);
+                ai[j] = i; ao[j] = o; af[j] = f; ac[j] = cc; aux[j] = ct;
             }
-        }
-        for (; j < n; j++)
-        {
-            float i = Sigmoid(g[j] + ri[j]), o = Sigmoid(g[n + j] + ro[j]), f = Sigmoid(g[2 * n + j] + rf[j]), cc = Tanh(g[3 * n + j] + rc[j]);
-            float cn = f * cPrev[j] + i * cc;
-            c[j] = cn; h[j] = o * Tanh(cn);
+            c[j] = cn; h[j] = o * ct;
         }
     }
 
