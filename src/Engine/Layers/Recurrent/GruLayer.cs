@@ -74,7 +74,8 @@ public sealed unsafe class GruLayer : RecurrentLayer
 
     private protected override bool HasInferRow => true;
 
-    // ForwardRow's h, without storing the gates and R_h·h₋ + Rb_h that only Backward reads.
+    // ForwardRow's h, without storing the gates and R_h·h₋ + Rb_h that only Backward reads. A second kernel rather
+    // than the LSTM's one kernel with compile-time stores: for the GRU that ran inference 4–6 % slower.
     private protected override void InferRow(in RowInput g, float* rec, float* rb, float* hPrev, float* h, float* cPrev, float* c, int n)
     {
         float* rz = rec, rr = rec + n, rh = rec + 2 * n, rbh = rb + 2 * n;

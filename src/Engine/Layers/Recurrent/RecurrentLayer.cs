@@ -472,7 +472,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
             }
             RunTimeLoop(backward: false, d, batch, steps, lengths, null);
         }
-        WriteOutput(batch, steps, lengths);
+        WriteFinalStates(batch, steps);
         return _output;
     }
 
@@ -611,7 +611,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         }
     }
 
-    private void WriteOutput(int batch, int steps, int[] lengths)
+    // The final states, and the output when it is the last state (the time loop wrote every step's output itself).
+    private void WriteFinalStates(int batch, int steps)
     {
         int h = Units, p = steps + 1, width = Directions * h;
         if (_finalState.Dim(1) != batch) _finalState.Resize(Directions, batch, h);
@@ -625,7 +626,6 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                 // Slot T holds the state after the row's last step (frozen there past its length).
                 hs.Slice((b * p + steps) * h, h).CopyTo(_finalState.Span.Slice((d * batch + b) * h, h));
                 if (HasCell) _c[d].AsSpan((b * p + steps) * h, h).CopyTo(_finalCell.Span.Slice((d * batch + b) * h, h));
-                // The time loop wrote every step's output (ReturnSequences) as it went.
                 if (!ReturnSequences) hs.Slice((b * p + steps) * h, h).CopyTo(y.Slice(b * width + d * h, h));
             }
         }
