@@ -173,13 +173,13 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData(65)]
+    [InlineData(72)]
     [InlineData(80)]
     [InlineData(40)]
     public void AHalfWidthLastPanelGivesTheBitsOfFullTiles(int n)
     {
-        // A last panel of at most 16 columns (the char model's 65 classes: 64 + 1) takes a 12×16 tile on AVX-512.
-        // Its columns must agree to the bit with the same columns computed inside full 32-wide tiles (n = 96).
+        // A last panel of 5 to 16 columns takes a 12×16 tile on AVX-512. Its columns must agree to the bit with the
+        // same columns computed inside full 32-wide tiles (n = 96).
         const int m = 300, k = 256, wide = 96;
         var rng = new System.Random(n);
         var a = Enumerable.Range(0, m * k).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
@@ -194,6 +194,26 @@ public class GemmTests
             for (int i = 0; i < m; i++) cStart.AsSpan(i * wide, n).CopyTo(narrow.AsSpan(i * n));
             Gemm.Multiply(Transpose.No, Transpose.Yes, m, n, k, 1.5f, a, k, bWide.AsSpan(0, n * k).ToArray(), k, beta, narrow, n);
             for (int i = 0; i < m; i++) Assert.Equal(full.AsSpan(i * wide, n).ToArray(), narrow.AsSpan(i * n, n).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(65, 256, Transpose.Yes)]
+    [InlineData(66, 300, Transpose.Yes)]
+    [InlineData(68, 37, Transpose.Yes)]
+    [InlineData(3, 1024, Transpose.No)]
+    public void AFewLastColumnsAreDotProductsAlongKOnEveryThreadCount(int n, int k, Transpose tb)
+    {
+        // At most 4 columns left in the last panel (the char model's 65 classes: 64 + 1) are computed as dot products
+        // along k on AVX-512: against the double reference, with C read through β, and the same bits on 1 and 2
+        // threads, whose row ranges put different rows at the start of a block. (Shapes large enough for the packed path.)
+        const int m = 1201;
+        foreach (var (alpha, beta) in new[] { (1f, 0f), (-1.5f, 0.5f) })
+        {
+            var problem = new GemmProblem(Transpose.No, tb, m, n, k, alpha, beta, n + k);
+            var one = Run("Auto", 1, problem);
+            problem.AssertMatchesReference(one);
+            Assert.Equal(one, Run("Auto", 2, problem));
         }
     }
 

@@ -87,7 +87,7 @@ internal static unsafe class GemmPacked
         {
             int mc = Math.Min(MC, m - ic);
             var kernel = Kernel(isa, mc, out int mr);
-            // A last panel of at most 16 columns (65 classes: 64 + 1) takes the half-width tile: half the FMAs.
+            // A last panel of at most 16 columns takes the half-width tile (half the FMAs), of at most 4 the dot edge.
             var half = isa == GemmIsa.Avx512 && mr == MicroKernel512.MR ? &MicroKernel512Half.Run : kernel;
             GemmPacking.PackA(transA, a, lda, ic, pc, mc, kc, mr, useAvx, pa);
             float* cBlock = c + (long)ic * ldc + jc;
@@ -95,6 +95,11 @@ internal static unsafe class GemmPacked
             {
                 int nv = Math.Min(nr, nc - jr);
                 float* bPanel = pb + (long)jr * kc;
+                if (isa == GemmIsa.Avx512 && nv <= DotEdge512.MaxColumns)
+                {
+                    DotEdge512.Run(kc, pa, mc, bPanel, nr, nv, cBlock + jr, ldc, alpha, beta);
+                    continue;
+                }
                 var tile = nv <= MicroKernel512Half.NR ? half : kernel;
                 for (int ir = 0; ir < mc; ir += mr)
                 {
