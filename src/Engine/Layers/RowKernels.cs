@@ -18,20 +18,25 @@ internal static unsafe class RowKernels
     public static void Broadcast(ReadOnlySpan<float> v, Span<float> y, int rows)
     {
         int cols = v.Length;
-        if (!Avx512F.IsSupported || cols > 64)
+        if (!Avx512F.IsSupported)
         {
             for (int r = 0; r < rows; r++) v.CopyTo(y.Slice(r * cols, cols));
             return;
         }
         if ((long)rows * cols > y.Length) throw new ArgumentException($"The output ({y.Length}) is shorter than {rows}×{cols}.", nameof(y));
+        // Row by row, 16 columns a store and a masked one for the rest (a library copy per row of 65 floats cost more
+        // than the copy).
+        int full = cols & ~15;
+        var mask = Masks512.First(cols - full);
         fixed (float* pv = &MemoryMarshal.GetReference(v))
         fixed (float* py = &MemoryMarshal.GetReference(y))
         {
-            for (int j = 0; j < cols; j += 16)
+            var rest = Avx512F.MaskLoad(pv + full, mask, Vector512<float>.Zero);
+            for (long r = 0; r < rows; r++)
             {
-                var mask = Masks512.First(cols - j);
-                var x = Avx512F.MaskLoad(pv + j, mask, Vector512<float>.Zero);
-                for (int r = 0; r < rows; r++) Avx512F.MaskStore(py + (long)r * cols + j, mask, x);
+                float* row = py + r * cols;
+                for (int j = 0; j < full; j += 16) Vector512.Load(pv + j).Store(row + j);
+                if (full < cols) Avx512F.MaskStore(row + full, mask, rest);
             }
         }
     }
