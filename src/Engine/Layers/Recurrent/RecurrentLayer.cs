@@ -533,6 +533,9 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         return _packedB;
     }
 
+    // The first 64-byte boundary at or after p (a buffer allocated 15 floats longer holds its rows from there).
+    private static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
     // One step's product C = A·B (+ C when accumulate) for rows of A, with B packed beforehand when that pays.
     private void StepProduct(int rows, float* a, int lda, float* b, int ldb, int n, int k, bool accumulate, float* c, int ldc)
     {
@@ -563,7 +566,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         fixed (float* ph = _h[d])
         fixed (float* pc = cArr)
         fixed (float* pa = auxArr)
-        fixed (float* prec = _rec)
+        fixed (float* precArr = _rec)
         fixed (float* prt = _rt)
         fixed (float* prb = rb)
         fixed (float* pt = _table)
@@ -572,6 +575,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         fixed (float* pbias = _biasRow)
         fixed (float* py = _output.Span)
         {
+            float* prec = Align64(precArr);
             float* ptab = _fusedTokens ? pt : null;
             // With ReturnSequences each step's h goes to its output row while it is in cache (zeros past the length).
             float* pout = ReturnSequences ? py + (long)d * h : null;
@@ -914,7 +918,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         _h = NewPerDirection(n * Units);
         _c = HasCell ? NewPerDirection(n * Units) : [];
         _aux = HasAux ? NewPerDirection(n * Units) : [];
-        _rec = new float[batch * gh];
+        _rec = new float[batch * gh + 15];   // + 15: its rows start on a 64-byte line (see RunForward)
         _batch = batch;
         _steps = steps;
         _backwardReady = false;
