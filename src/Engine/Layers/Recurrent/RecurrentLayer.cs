@@ -34,7 +34,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private readonly Tensor _initialCellGradient;
     private readonly Tensor _finalState;
     private readonly Tensor _finalCell;
-    private readonly float[] _biasRow;
+    private readonly AlignedBuffer _biasRow = new();
     private readonly float[] _rt;
     // The per-step product's B (Rᵀ forward, R backward) packed once per time loop when the packed GEMM takes the
     // step's product; null when the no-pack path does (small H, or one row at a time as in generation).
@@ -63,10 +63,12 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     // per-step value (LSTM tanh c, GRU R_h·h + Rb_h).
     private float[][] _x = [], _g = [], _h = [], _c = [], _aux = [];
     private float[][] _dxg = [], _drg = [];
-    private float[] _rec = [], _dh = [], _dc = [], _dxp = [], _dwt = [], _wt = [];
+    private float[] _dh = [], _dc = [], _dxp = [], _dwt = [];
+    // R·h₋ of the step's rows, Wᵀ of a few inputs, the token table: read 16 lanes at a time by the gates.
+    private readonly AlignedBuffer _rec = new(), _wt = new(), _table = new();
     // Fed by an Embedding (Tokens): the per-token input projections [vocab, G·H] of one direction, the per-token
     // sums of their gradients, the ids of the last Forward, and whether that Forward took the table.
-    private float[] _table = [], _tokenSums = [];
+    private float[] _tokenSums = [];
     // Per row of the batch, its Σ_s x_s ⊗ dXG_s [in, G·H] when the inputs are few (see NarrowWeightGradient).
     private float[] _dwRows = [];
     private int[] _tokenIds = [];
@@ -97,7 +99,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         _initialCellGradient = new Tensor(Directions, 0, units);
         _finalState = new Tensor(Directions, 0, units);
         _finalCell = new Tensor(Directions, 0, units);
-        _biasRow = new float[gh];
+        _biasRow.Resize(gh);
         _rt = new float[units * gh];
     }
 
@@ -415,7 +417,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         {
             var wb = bias.Slice(d * 2 * gh, gh);
             var rb = bias.Slice(d * 2 * gh + gh, gh);
-            FillBiasRow(wb, rb, _biasRow);
+            FillBiasRow(wb, rb, _biasRow.Span);
             var wd = w.Slice(d * gh * inputs, gh * inputs);
             if (_fusedTokens)
             {
@@ -449,13 +451,13 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
                 {
                     // A few inputs a step (the adding problem's 2): the time loop projects each row just before its
                     // gates, from Wᵀ [in, G·H], instead of a product over all steps writing and re-reading G.
-                    if (_wt.Length < inputs * gh) _wt = new float[inputs * gh];
+                    var wt = _wt.Resize(inputs * gh).Span;
                     for (int i = 0; i < gh; i++)
-                        for (int k = 0; k < inputs; k++) _wt[k * gh + i] = wd[i * inputs + k];
+                        for (int k = 0; k < inputs; k++) wt[k * gh + i] = wd[i * inputs + k];
                 }
                 else
                 {
-                    RowKernels.Broadcast(_biasRow, _g[d], batch * p);
+                    RowKernels.Broadcast(_biasRow.Span, _g[d], batch * p);
                     Gemm.Multiply(Transpose.No, Transpose.Yes, batch * p, gh, inputs, 1f, xd, inputs, wd, inputs, 1f, _g[d], gh);
                 }
             }
@@ -481,9 +483,8 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
     private void ProjectTokens(EmbeddingLayer tokens, ReadOnlySpan<float> wd)
     {
         int gh = GateBlocks * Units, vocab = tokens.Vocabulary, dim = Inputs;
-        if (_table.Length < vocab * gh) _table = new float[vocab * gh];
-        var table = _table.AsSpan(0, vocab * gh);
-        RowKernels.Broadcast(_biasRow, table, vocab);
+        var table = _table.Resize(vocab * gh).Span;
+        RowKernels.Broadcast(_biasRow.Span, table, vocab);
         Gemm.Multiply(Transpose.No, Transpose.Yes, vocab, gh, dim, 1f, tokens.Weights.Value.Span, dim, wd, dim, 1f, table, gh);
     }
 
@@ -533,9 +534,6 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         return _packedB;
     }
 
-    // The first 64-byte boundary at or after p (a buffer allocated 15 floats longer holds its rows from there).
-    private static float* Align64(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
-
     // One step's product C = A·B (+ C when accumulate) for rows of A, with B packed beforehand when that pays.
     private void StepProduct(int rows, float* a, int lda, float* b, int ldb, int n, int k, bool accumulate, float* c, int ldc)
     {
@@ -566,16 +564,12 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         fixed (float* ph = _h[d])
         fixed (float* pc = cArr)
         fixed (float* pa = auxArr)
-        fixed (float* precArr = _rec)
         fixed (float* prt = _rt)
         fixed (float* prb = rb)
-        fixed (float* pt = _table)
-        fixed (float* pwt = _wt)
         fixed (float* px = _x[d])
-        fixed (float* pbias = _biasRow)
         fixed (float* py = _output.Span)
         {
-            float* prec = Align64(precArr);
+            float* prec = _rec.Pointer, pt = _table.Pointer, pwt = _wt.Pointer, pbias = _biasRow.Pointer;
             float* ptab = _fusedTokens ? pt : null;
             // With ReturnSequences each step's h goes to its output row while it is in cache (zeros past the length).
             float* pout = ReturnSequences ? py + (long)d * h : null;
@@ -918,7 +912,7 @@ public abstract unsafe class RecurrentLayer : ILayer, ISequenceLengthAware, Kern
         _h = NewPerDirection(n * Units);
         _c = HasCell ? NewPerDirection(n * Units) : [];
         _aux = HasAux ? NewPerDirection(n * Units) : [];
-        _rec = new float[batch * gh + 15];   // + 15: its rows start on a 64-byte line (see RunForward)
+        _rec.Resize(batch * gh);
         _batch = batch;
         _steps = steps;
         _backwardReady = false;
