@@ -20,7 +20,8 @@ public class GateMathTests
     public void TheClampKeepsTheSignAndInfinitiesSaturateWhileNaNStaysNaN()
     {
         if (!GateMath.Vector) return;   // the scalar tails use MathF
-        // The clamp is one vrangeps (min |·| with the sign of x): a wrong sign control would send −200 to +88.7.
+        // The clamp is min/max, in the order that lets NaN through (one vrangeps would turn NaN into ±88.7), at both
+        // signs and past both ends of the clamp.
         float[] x = [-88.7f, 88.7f, -88.8f, 88.8f, -44.35f, 44.35f, -44.4f, 44.4f, float.NegativeInfinity, float.PositiveInfinity,
             float.NaN, -1e-30f, 1e-30f, -3f, 3f, -0f];
         var s = Lanes(GateMath.Sigmoid, x);
